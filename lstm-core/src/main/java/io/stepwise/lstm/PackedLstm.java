@@ -1,0 +1,170 @@
+package io.stepwise.lstm;
+
+import io.stepwise.tensor.Gemm;
+import io.stepwise.tensor.Tensor;
+import java.util.Map;
+
+/**
+ * An LSTM's weights laid out for inference, one step at a time: per layer the input-major matrix
+ * {@code [W_ih | W_hh]^T} of shape {@code [in + H, 4H]} and the summed bias {@code b_ih + b_hh}.
+ * Immutable once built, so one instance can serve every stream of a job.
+ *
+ * <p>{@link #step} is the tutorial's stepwise loop: one element in, the state updated in place.
+ * {@link #stepBatch} advances many independent states by one step with a single matrix product
+ * per layer, for an operator that gathers the elements of many keys before a checkpoint barrier.
+ * Both use the same gate kernel, so a state advanced either way agrees to float rounding.
+ */
+public final class PackedLstm {
+
+    private final LstmConfig config;
+    private final float[][] weights; // per layer, [in_l + H][4H]
+    private final float[][] bias;    // per layer, [4H]
+
+    private PackedLstm(LstmConfig config, float[][] weights, float[][] bias) {
+        this.config = config;
+        this.weights = weights;
+        this.bias = bias;
+    }
+
+    /** Packs weights given under PyTorch's names ({@code weight_ih_l0}, ... without a module prefix). */
+    public static PackedLstm pack(LstmConfig config, Map<String, Tensor> lstmWeights) {
+        int layers = config.numLayers();
+        int h = config.hiddenSize();
+        int g = 4 * h;
+        float[][] w = new float[layers][];
+        float[][] b = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            int in = config.layerInputSize(l);
+            float[] wih = require(lstmWeights, LstmConfig.weightIh(l), g, in);
+            float[] whh = require(lstmWeights, LstmConfig.weightHh(l), g, h);
+            float[] bih = require(lstmWeights, LstmConfig.biasIh(l), g);
+            float[] bhh = require(lstmWeights, LstmConfig.biasHh(l), g);
+            int k = in + h;
+            float[] packed = new float[k * g];
+            for (int r = 0; r < g; r++) {
+                for (int c = 0; c < in; c++) {
+                    packed[c * g + r] = wih[r * in + c];
+                }
+                for (int c = 0; c < h; c++) {
+                    packed[(in + c) * g + r] = whh[r * h + c];
+                }
+            }
+            float[] sum = new float[g];
+            for (int r = 0; r < g; r++) {
+                sum[r] = bih[r] + bhh[r];
+            }
+            w[l] = packed;
+            b[l] = sum;
+        }
+        return new PackedLstm(config, w, b);
+    }
+
+    private static float[] require(Map<String, Tensor> weights, String name, int... shape) {
+        Tensor t = weights.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("LSTM weights lack " + name);
+        }
+        if (!t.sameShape(shape)) {
+            throw new IllegalArgumentException(name + " has shape " + t.shapeString() + ", expected "
+                    + java.util.Arrays.toString(shape));
+        }
+        return t.data();
+    }
+
+    public LstmConfig config() {
+        return config;
+    }
+
+    /** Scratch space for {@link #step}; one per thread. */
+    public float[] newScratch() {
+        return new float[4 * config.hiddenSize()];
+    }
+
+    /**
+     * Advances {@code state} by one element {@code x[xOff .. xOff + input_size)}, in place. The new
+     * top-layer {@code h} is the step's output. {@code scratch} is from {@link #newScratch()}.
+     */
+    public void step(float[] x, int xOff, LstmState state, float[] scratch) {
+        int h = config.hiddenSize();
+        int g = 4 * h;
+        float[] s = state.values();
+        float[] in = x;
+        int inOff = xOff;
+        for (int l = 0; l < config.numLayers(); l++) {
+            int inSize = config.layerInputSize(l);
+            System.arraycopy(bias[l], 0, scratch, 0, g);
+            StepKernel.accumulate(weights[l], 0, g, in, inOff, inSize, scratch, 0);
+            StepKernel.accumulate(weights[l], inSize, g, s, state.hOffset(l), h, scratch, 0);
+            StepKernel.gates(scratch, 0, h, s, state.hOffset(l), state.cOffset(l));
+            in = s;
+            inOff = state.hOffset(l);
+        }
+    }
+
+    /** {@link #step} returning a new state and leaving {@code state} unchanged. */
+    public LstmState step(float[] x, LstmState state) {
+        LstmState next = state.copy();
+        step(x, 0, next, newScratch());
+        return next;
+    }
+
+    /**
+     * Advances {@code states[0..n)} by one step each; element {@code b} is
+     * {@code x[b * input_size ..]}. Per layer one product {@code [n, in + H] x [in + H, 4H]}.
+     */
+    public void stepBatch(float[] x, LstmState[] states, int n, BatchScratch scratch) {
+        int h = config.hiddenSize();
+        int g = 4 * h;
+        scratch.ensure(n);
+        float[] xin = x;
+        for (int l = 0; l < config.numLayers(); l++) {
+            int in = config.layerInputSize(l);
+            int k = in + h;
+            float[] cat = scratch.concat;
+            for (int b = 0; b < n; b++) {
+                float[] s = states[b].values();
+                if (l == 0) {
+                    System.arraycopy(xin, b * in, cat, b * k, in);
+                } else {
+                    System.arraycopy(s, states[b].hOffset(l - 1), cat, b * k, in);
+                }
+                System.arraycopy(s, states[b].hOffset(l), cat, b * k + in, h);
+            }
+            float[] z = scratch.z;
+            for (int b = 0; b < n; b++) {
+                System.arraycopy(bias[l], 0, z, b * g, g);
+            }
+            scratch.gemm.gemm(false, false, n, g, k, cat, weights[l], 1f, z);
+            for (int b = 0; b < n; b++) {
+                LstmState st = states[b];
+                StepKernel.gates(z, b * g, h, st.values(), st.hOffset(l), st.cOffset(l));
+            }
+        }
+    }
+
+    /** Buffers for {@link #stepBatch}, grown on demand; one per thread. */
+    public final class BatchScratch {
+        private final Gemm gemm;
+        private float[] concat = new float[0];
+        private float[] z = new float[0];
+
+        public BatchScratch(Gemm gemm) {
+            this.gemm = gemm;
+        }
+
+        void ensure(int n) {
+            int h = config.hiddenSize();
+            int k = Math.max(config.inputSize(), h) + h;
+            if (concat.length < n * k) {
+                concat = new float[n * k];
+            }
+            if (z.length < n * 4 * h) {
+                z = new float[n * 4 * h];
+            }
+        }
+    }
+
+    public BatchScratch newBatchScratch() {
+        return new BatchScratch(new Gemm());
+    }
+}

@@ -1,0 +1,203 @@
+package io.stepwise.lstm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float kernels of one LSTM step, on the Java Vector API.
+ *
+ * <p>One step at these sizes is a few thousand multiply-adds: a call into a native library per
+ * operation costs more than the arithmetic (DESIGN.md, "Performance shape"). So the step stays in
+ * Java. Weights are stored input-major ({@code [K][4H]}, the transpose of PyTorch's
+ * {@code weight_ih}/{@code weight_hh}) so that the inner loop is a broadcast of one input value
+ * times a contiguous row of 4H gate weights, accumulated in registers ({@link #accumulate}).
+ */
+public final class StepKernel {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private StepKernel() {
+    }
+
+    /**
+     * {@code z[0..g) += sum over k < n of v[vOff + k] * w[(row0 + k) * g + 0..g)}: a vector times an
+     * input-major matrix. Eight accumulators per output block keep the partial sums in registers
+     * while the loop walks the rows, so each weight is loaded exactly once.
+     */
+    public static void accumulate(float[] w, int row0, int g, float[] v, int vOff, int n, float[] z, int zOff) {
+        int o = 0;
+        for (; o + 8 * L <= g; o += 8 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, z, zOff + o);
+            FloatVector a1 = FloatVector.fromArray(S, z, zOff + o + L);
+            FloatVector a2 = FloatVector.fromArray(S, z, zOff + o + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, z, zOff + o + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(S, z, zOff + o + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(S, z, zOff + o + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(S, z, zOff + o + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(S, z, zOff + o + 7 * L);
+            for (int k = 0; k < n; k++) {
+                FloatVector x = FloatVector.broadcast(S, v[vOff + k]);
+                int base = (row0 + k) * g + o;
+                a0 = FloatVector.fromArray(S, w, base).fma(x, a0);
+                a1 = FloatVector.fromArray(S, w, base + L).fma(x, a1);
+                a2 = FloatVector.fromArray(S, w, base + 2 * L).fma(x, a2);
+                a3 = FloatVector.fromArray(S, w, base + 3 * L).fma(x, a3);
+                a4 = FloatVector.fromArray(S, w, base + 4 * L).fma(x, a4);
+                a5 = FloatVector.fromArray(S, w, base + 5 * L).fma(x, a5);
+                a6 = FloatVector.fromArray(S, w, base + 6 * L).fma(x, a6);
+                a7 = FloatVector.fromArray(S, w, base + 7 * L).fma(x, a7);
+            }
+            a0.intoArray(z, zOff + o);
+            a1.intoArray(z, zOff + o + L);
+            a2.intoArray(z, zOff + o + 2 * L);
+            a3.intoArray(z, zOff + o + 3 * L);
+            a4.intoArray(z, zOff + o + 4 * L);
+            a5.intoArray(z, zOff + o + 5 * L);
+            a6.intoArray(z, zOff + o + 6 * L);
+            a7.intoArray(z, zOff + o + 7 * L);
+        }
+        for (; o + L <= g; o += L) {
+            FloatVector a = FloatVector.fromArray(S, z, zOff + o);
+            for (int k = 0; k < n; k++) {
+                a = FloatVector.fromArray(S, w, (row0 + k) * g + o).fma(FloatVector.broadcast(S, v[vOff + k]), a);
+            }
+            a.intoArray(z, zOff + o);
+        }
+        for (; o < g; o++) {
+            float a = z[zOff + o];
+            for (int k = 0; k < n; k++) {
+                a = Math.fma(v[vOff + k], w[(row0 + k) * g + o], a);
+            }
+            z[zOff + o] = a;
+        }
+    }
+
+    /**
+     * Applies the gates to pre-activations {@code z = [i | f | g | o]} (each {@code h} wide, at
+     * {@code zOff}) and updates the cell and hidden state in place:
+     * {@code c = sigmoid(f) * c + sigmoid(i) * tanh(g)}, {@code h = sigmoid(o) * tanh(c)}.
+     */
+    public static void gates(float[] z, int zOff, int h, float[] state, int hOff, int cOff) {
+        int j = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; j + L <= h; j += L) {
+            FloatVector i = sigmoid(FloatVector.fromArray(S, z, zOff + j), one);
+            FloatVector f = sigmoid(FloatVector.fromArray(S, z, zOff + h + j), one);
+            FloatVector g = FloatVector.fromArray(S, z, zOff + 2 * h + j).lanewise(VectorOperators.TANH);
+            FloatVector o = sigmoid(FloatVector.fromArray(S, z, zOff + 3 * h + j), one);
+            FloatVector c = f.mul(FloatVector.fromArray(S, state, cOff + j)).add(i.mul(g));
+            c.intoArray(state, cOff + j);
+            o.mul(c.lanewise(VectorOperators.TANH)).intoArray(state, hOff + j);
+        }
+        for (; j < h; j++) {
+            float i = sigmoid(z[zOff + j]);
+            float f = sigmoid(z[zOff + h + j]);
+            float g = (float) Math.tanh(z[zOff + 2 * h + j]);
+            float o = sigmoid(z[zOff + 3 * h + j]);
+            float c = f * state[cOff + j] + i * g;
+            state[cOff + j] = c;
+            state[hOff + j] = o * (float) Math.tanh(c);
+        }
+    }
+
+    private static FloatVector sigmoid(FloatVector x, FloatVector one) {
+        return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+    }
+
+    public static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    /** {@code y[yOff..yOff+n) += a * x[xOff..xOff+n)}. */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector.fromArray(S, x, xOff + j).fma(av, FloatVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
+        }
+        for (; j < n; j++) {
+            y[yOff + j] = Math.fma(a, x[xOff + j], y[yOff + j]);
+        }
+    }
+
+    /** Dot product of two slices of length {@code n}. */
+    public static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            acc = FloatVector.fromArray(S, x, xOff + j).fma(FloatVector.fromArray(S, y, yOff + j), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            s = Math.fma(x[xOff + j], y[yOff + j], s);
+        }
+        return s;
+    }
+
+    /**
+     * The training form of {@link #gates}: activates the pre-activations {@code z} in place (so that
+     * {@code z} then holds i, f, g, o for the backward pass) and writes the new cell state, its tanh
+     * and the new hidden state into separate arrays, keeping {@code cPrev} for the backward pass.
+     */
+    public static void gatesForward(float[] z, int zOff, int h, float[] cPrev, int cpOff,
+                                    float[] c, int cOff, float[] tanhC, int tOff, float[] hOut, int hOff) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector i = sigmoid(FloatVector.fromArray(S, z, zOff + j), one);
+            FloatVector f = sigmoid(FloatVector.fromArray(S, z, zOff + h + j), one);
+            FloatVector g = FloatVector.fromArray(S, z, zOff + 2 * h + j).lanewise(VectorOperators.TANH);
+            FloatVector o = sigmoid(FloatVector.fromArray(S, z, zOff + 3 * h + j), one);
+            i.intoArray(z, zOff + j);
+            f.intoArray(z, zOff + h + j);
+            g.intoArray(z, zOff + 2 * h + j);
+            o.intoArray(z, zOff + 3 * h + j);
+            FloatVector cv = f.mul(FloatVector.fromArray(S, cPrev, cpOff + j)).add(i.mul(g));
+            cv.intoArray(c, cOff + j);
+            FloatVector tc = cv.lanewise(VectorOperators.TANH);
+            tc.intoArray(tanhC, tOff + j);
+            o.mul(tc).intoArray(hOut, hOff + j);
+        }
+        for (; j < h; j++) {
+            float i = sigmoid(z[zOff + j]);
+            float f = sigmoid(z[zOff + h + j]);
+            float g = (float) Math.tanh(z[zOff + 2 * h + j]);
+            float o = sigmoid(z[zOff + 3 * h + j]);
+            z[zOff + j] = i;
+            z[zOff + h + j] = f;
+            z[zOff + 2 * h + j] = g;
+            z[zOff + 3 * h + j] = o;
+            float cv = f * cPrev[cpOff + j] + i * g;
+            c[cOff + j] = cv;
+            float tc = (float) Math.tanh(cv);
+            tanhC[tOff + j] = tc;
+            hOut[hOff + j] = o * tc;
+        }
+    }
+
+    /**
+     * Backward through one step's gates. In: the activations {@code act} (i, f, g, o), the previous
+     * cell state, tanh of the new one, {@code dh} (the gradient reaching h_t) and {@code dc} (the
+     * gradient reaching c_t from step t+1). Out: {@code dz}, the gradient of the pre-activations,
+     * and {@code dc} overwritten with the gradient reaching c_{t-1}.
+     */
+    public static void gatesBackward(float[] act, int aOff, int h, float[] cPrev, int cpOff, float[] tanhC, int tOff,
+                                     float[] dh, int dhOff, float[] dc, int dcOff, float[] dz, int dzOff) {
+        for (int j = 0; j < h; j++) {
+            float i = act[aOff + j];
+            float f = act[aOff + h + j];
+            float g = act[aOff + 2 * h + j];
+            float o = act[aOff + 3 * h + j];
+            float tc = tanhC[tOff + j];
+            float dhj = dh[dhOff + j];
+            float dcj = dc[dcOff + j] + dhj * o * (1f - tc * tc);
+            dz[dzOff + j] = dcj * g * i * (1f - i);
+            dz[dzOff + h + j] = dcj * cPrev[cpOff + j] * f * (1f - f);
+            dz[dzOff + 2 * h + j] = dcj * i * (1f - g * g);
+            dz[dzOff + 3 * h + j] = dhj * tc * o * (1f - o);
+            dc[dcOff + j] = dcj * f;
+        }
+    }
+}

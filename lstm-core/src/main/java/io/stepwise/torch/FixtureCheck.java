@@ -1,0 +1,361 @@
+package io.stepwise.torch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.lstm.Lstm;
+import io.stepwise.lstm.LstmConfig;
+import io.stepwise.lstm.LstmState;
+import io.stepwise.lstm.PackedLstm;
+import io.stepwise.model.ModelMeta;
+import io.stepwise.model.SumModel;
+import io.stepwise.model.TaggerModel;
+import io.stepwise.model.Vocabulary;
+import io.stepwise.tensor.Gemm;
+import io.stepwise.tensor.ParameterSet;
+import io.stepwise.tensor.Tensor;
+import io.stepwise.train.Optimizer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.learning.config.Sgd;
+
+/**
+ * Runs a PyTorch reference file (the formats of shared/fixtures: the tutorial's seed tensor, LSTM
+ * forward parity, loss gradients, a training trajectory) against this implementation and reports,
+ * per case, the largest absolute difference and whether every value is within tolerance.
+ *
+ * <p>Tolerances: forward values 1e-5 absolute; gradients and losses 1e-4 * max(1, |reference|);
+ * values the tutorial printed, to their 4 decimal places; training losses 1e-4 and weights 1e-4.
+ */
+public final class FixtureCheck {
+
+    public static final double FORWARD_TOL = 1e-5;
+    public static final double GRAD_REL_TOL = 1e-4;
+    public static final double PRINTED_4DP_TOL = 0.5e-4 + 1e-7;
+
+    /** One compared quantity of one case. */
+    public record Result(String caseName, String quantity, double maxAbsDiff, boolean ok) {
+    }
+
+    private final List<Result> results = new ArrayList<>();
+    private final Gemm gemm = new Gemm();
+
+    private FixtureCheck() {
+    }
+
+    /** Recognises the file's format by its fields and checks every case in it. */
+    public static List<Result> check(JsonNode fixture) {
+        FixtureCheck c = new FixtureCheck();
+        if (fixture.has("stepwise") && fixture.has("batch")) {
+            c.checkSeed(fixture);
+        } else if (fixture.has("initial_weights") && fixture.has("training_data")) {
+            c.checkTraining(fixture);
+        } else if (fixture.has("cases")) {
+            for (JsonNode cs : fixture.get("cases")) {
+                if (cs.has("float32") && cs.get("float32").has("grads")) {
+                    if (cs.has("word_to_ix")) {
+                        c.checkTaggerGradients(cs);
+                    } else {
+                        c.checkSumGradients(cs);
+                    }
+                } else if (cs.has("float32") && cs.get("float32").has("out")) {
+                    c.checkParity(cs);
+                } else {
+                    throw new IllegalArgumentException("case " + cs.path("name").asText("?") + " is in no known fixture format");
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("not a Stepwise/PyTorch fixture: expected 'cases', 'stepwise'+'batch', or 'initial_weights'");
+        }
+        return c.results;
+    }
+
+    // ---- the tutorial's LSTM(3, 3) -------------------------------------------------------------
+
+    private void checkSeed(JsonNode f) {
+        LstmConfig cfg = new LstmConfig(f.get("input_size").asInt(), f.get("hidden_size").asInt(), f.get("num_layers").asInt());
+        Map<String, Tensor> weights = JsonTensors.tensors(f.get("weights"), "");
+        PackedLstm packed = PackedLstm.pack(cfg, weights);
+        float[] inputs = JsonTensors.floats(f.get("inputs"));
+        int steps = f.get("inputs").size();
+        int in = cfg.inputSize();
+        int h = cfg.hiddenSize();
+
+        JsonNode sw = f.get("stepwise");
+        LstmState state = LstmState.of(new float[][]{JsonTensors.floats(sw.get("h0"))}, new float[][]{JsonTensors.floats(sw.get("c0"))});
+        float[] outs = new float[steps * h];
+        float[] cells = new float[steps * h];
+        float[] scratch = packed.newScratch();
+        for (int t = 0; t < steps; t++) {
+            packed.step(inputs, t * in, state, scratch);
+            System.arraycopy(state.h(0), 0, outs, t * h, h);
+            System.arraycopy(state.c(0), 0, cells, t * h, h);
+        }
+        compare("stepwise", "out_per_step", outs, sw.get("out_per_step"), FORWARD_TOL, false);
+        compare("stepwise", "c_per_step", cells, sw.get("c_per_step"), FORWARD_TOL, false);
+        compare("stepwise", "final_h", state.h(0), sw.get("final_h"), FORWARD_TOL, false);
+        compare("stepwise", "final_c", state.c(0), sw.get("final_c"), FORWARD_TOL, false);
+
+        JsonNode b = f.get("batch");
+        Lstm lstm = lstmWith(cfg, weights);
+        Lstm.Trace tr = lstm.forward(inputs, steps, 1, JsonTensors.floats(b.get("h0")), JsonTensors.floats(b.get("c0")), gemm);
+        compare("whole-sequence", "out", tr.output(), b.get("out"), FORWARD_TOL, false);
+        compare("whole-sequence", "h_n", tr.hN(), b.get("h_n"), FORWARD_TOL, false);
+        compare("whole-sequence", "c_n", tr.cN(), b.get("c_n"), FORWARD_TOL, false);
+        JsonNode printed = f.get("tutorial_printed");
+        compare("tutorial printed (4 dp)", "out", tr.output(), printed.get("out"), PRINTED_4DP_TOL, false);
+        compare("tutorial printed (4 dp)", "h_n", tr.hN(), printed.get("h_n"), PRINTED_4DP_TOL, false);
+        compare("tutorial printed (4 dp)", "c_n", tr.cN(), printed.get("c_n"), PRINTED_4DP_TOL, false);
+    }
+
+    // ---- forward parity -----------------------------------------------------------------------
+
+    private void checkParity(JsonNode cs) {
+        String name = cs.get("name").asText();
+        LstmConfig cfg = new LstmConfig(cs.get("input_size").asInt(), cs.get("hidden_size").asInt(), cs.get("num_layers").asInt());
+        int steps = cs.get("seq_len").asInt();
+        int batch = cs.get("batch").asInt();
+        Map<String, Tensor> weights = JsonTensors.tensors(cs.get("weights"), "");
+        float[] x = JsonTensors.floats(cs.get("x"));
+        float[] h0 = JsonTensors.floats(cs.get("h0"));
+        float[] c0 = JsonTensors.floats(cs.get("c0"));
+        JsonNode ref = cs.get("float32");
+
+        Lstm.Trace tr = lstmWith(cfg, weights).forward(x, steps, batch, h0, c0, gemm);
+        compare(name + " whole-sequence", "out", tr.output(), ref.get("out"), FORWARD_TOL, false);
+        compare(name + " whole-sequence", "h_n", tr.hN(), ref.get("h_n"), FORWARD_TOL, false);
+        compare(name + " whole-sequence", "c_n", tr.cN(), ref.get("c_n"), FORWARD_TOL, false);
+
+        // the same sequences one element at a time, each batch entry its own stream
+        PackedLstm packed = PackedLstm.pack(cfg, weights);
+        int layers = cfg.numLayers();
+        int h = cfg.hiddenSize();
+        int in = cfg.inputSize();
+        LstmState[] states = new LstmState[batch];
+        for (int b = 0; b < batch; b++) {
+            states[b] = initialState(layers, h, batch, b, h0, c0);
+        }
+        float[] out = new float[steps * batch * h];
+        float[] scratch = packed.newScratch();
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                packed.step(x, (t * batch + b) * in, states[b], scratch);
+                System.arraycopy(states[b].output(), 0, out, (t * batch + b) * h, h);
+            }
+        }
+        compare(name + " stepwise", "out", out, ref.get("out"), FORWARD_TOL, false);
+        float[] hn = new float[layers * batch * h];
+        float[] cn = new float[layers * batch * h];
+        for (int l = 0; l < layers; l++) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(states[b].h(l), 0, hn, (l * batch + b) * h, h);
+                System.arraycopy(states[b].c(l), 0, cn, (l * batch + b) * h, h);
+            }
+        }
+        compare(name + " stepwise", "h_n", hn, ref.get("h_n"), FORWARD_TOL, false);
+        compare(name + " stepwise", "c_n", cn, ref.get("c_n"), FORWARD_TOL, false);
+
+        // and all streams advanced together, one matrix product per layer and step
+        for (int b = 0; b < batch; b++) {
+            states[b] = initialState(layers, h, batch, b, h0, c0);
+        }
+        PackedLstm.BatchScratch bs = packed.newBatchScratch();
+        float[] xt = new float[batch * in];
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(x, t * batch * in, xt, 0, batch * in);
+            packed.stepBatch(xt, states, batch, bs);
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(states[b].output(), 0, out, (t * batch + b) * h, h);
+            }
+        }
+        compare(name + " batched steps", "out", out, ref.get("out"), FORWARD_TOL, false);
+    }
+
+    private static LstmState initialState(int layers, int h, int batch, int b, float[] h0, float[] c0) {
+        float[][] hh = new float[layers][h];
+        float[][] cc = new float[layers][h];
+        for (int l = 0; l < layers; l++) {
+            System.arraycopy(h0, (l * batch + b) * h, hh[l], 0, h);
+            System.arraycopy(c0, (l * batch + b) * h, cc[l], 0, h);
+        }
+        return LstmState.of(hh, cc);
+    }
+
+    // ---- gradients ----------------------------------------------------------------------------
+
+    private void checkSumGradients(JsonNode cs) {
+        String name = cs.get("name").asText();
+        Map<String, Tensor> weights = JsonTensors.stateDict(cs.get("weights"));
+        Tensor whh = weights.get(SumModel.LSTM + LstmConfig.weightHh(0));
+        int hidden = whh.dim(1);
+        SumModel model = new SumModel(new ModelMeta("fixture", 1, Map.of()), hidden, 1, 1f, 1f);
+        model.parameters().load(weights);
+        float[] x = JsonTensors.floats(cs.get("x"));
+        int steps = x.length;
+        float[] target = new float[steps];
+        float[] weight = new float[steps];
+        // the reference applies the loss to out[-1] only
+        target[steps - 1] = (float) cs.get("target").asDouble();
+        weight[steps - 1] = 1f;
+        model.parameters().zeroGrad();
+        SumModel.BatchPass pass = model.forward(x, steps, 1, gemm);
+        double loss = model.backward(pass, target, weight, gemm);
+        JsonNode ref = cs.get("float32");
+        compare(name, "output", new float[]{pass.predictions[steps - 1]}, ref.get("output"), GRAD_REL_TOL, true);
+        compareScalar(name, "loss", loss, ref.get("loss").asDouble(), GRAD_REL_TOL);
+        compareGrads(name, model.parameters(), JsonTensors.stateDict(ref.get("grads")));
+    }
+
+    private void checkTaggerGradients(JsonNode cs) {
+        String name = cs.get("name").asText();
+        TaggerModel model = taggerFrom(cs, JsonTensors.stateDict(cs.get("weights")));
+        int[] words = JsonTensors.ints(cs.get("word_ids"));
+        int[] tags = JsonTensors.ints(cs.get("tag_ids"));
+        model.parameters().zeroGrad();
+        TaggerModel.BatchPass pass = model.forward(new int[][]{words}, gemm);
+        double loss = model.backward(pass, new int[][]{tags}, gemm);
+        JsonNode ref = cs.get("float32");
+        compare(name, "output", pass.logProbs, ref.get("output"), GRAD_REL_TOL, true);
+        compareScalar(name, "loss", loss, ref.get("loss").asDouble(), GRAD_REL_TOL);
+        compareGrads(name, model.parameters(), JsonTensors.stateDict(ref.get("grads")));
+    }
+
+    private void compareGrads(String name, ParameterSet params, Map<String, Tensor> refGrads) {
+        for (Map.Entry<String, Tensor> e : refGrads.entrySet()) {
+            float[] mine = params.get(e.getKey()).gradData();
+            compare(name, "grad " + e.getKey(), mine, e.getValue().data(), GRAD_REL_TOL, true);
+        }
+    }
+
+    // ---- the tutorial's training run -----------------------------------------------------------
+
+    private void checkTraining(JsonNode f) {
+        TaggerModel model = taggerFrom(f, JsonTensors.stateDict(f.get("initial_weights")));
+        JsonNode ref = f.get("float32");
+        List<int[]> sentences = new ArrayList<>();
+        List<int[]> tagSeqs = new ArrayList<>();
+        for (JsonNode pair : f.get("training_data")) {
+            sentences.add(ids(model.words(), pair.get(0)));
+            tagSeqs.add(ids(model.tags(), pair.get(1)));
+        }
+        if (ref.has("tag_scores_before_training_sentence0")) {
+            float[] before = model.forward(new int[][]{sentences.get(0)}, gemm).logProbs;
+            compare("before training", "tag scores sentence 0", before, ref.get("tag_scores_before_training_sentence0"), FORWARD_TOL, false);
+            if (f.has("tutorial_printed_sentence0")) {
+                compare("before training", "tutorial printed (4 dp)", before, f.get("tutorial_printed_sentence0").get("before"), PRINTED_4DP_TOL, false);
+            }
+        }
+        JsonNode refLosses = ref.get("loss_all_epochs_per_sentence");
+        int epochs = refLosses.size();
+        float[] losses = new float[epochs * sentences.size()];
+        try (Optimizer sgd = new Optimizer(model.parameters(), new Sgd(0.1))) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                for (int s = 0; s < sentences.size(); s++) {
+                    model.parameters().zeroGrad();
+                    TaggerModel.BatchPass pass = model.forward(new int[][]{sentences.get(s)}, gemm);
+                    losses[epoch * sentences.size() + s] = (float) model.backward(pass, new int[][]{tagSeqs.get(s)}, gemm);
+                    sgd.step(epoch);
+                }
+            }
+        }
+        model.weightsChanged();
+        compare("training (SGD 0.1, " + epochs + " epochs)", "loss per epoch and sentence", losses, refLosses, GRAD_REL_TOL, true);
+        Map<String, Tensor> finalWeights = JsonTensors.stateDict(ref.get("final_weights"));
+        for (Map.Entry<String, Tensor> e : finalWeights.entrySet()) {
+            compare("training", "final " + e.getKey(), model.parameters().get(e.getKey()).data(), e.getValue().data(), GRAD_REL_TOL, true);
+        }
+        Iterator<Map.Entry<String, JsonNode>> preds = ref.get("predictions").fields();
+        while (preds.hasNext()) {
+            Map.Entry<String, JsonNode> p = preds.next();
+            List<String> words = List.of(p.getKey().split(" "));
+            float[] scores = model.forward(new int[][]{words.stream().mapToInt(model::wordIndex).toArray()}, gemm).logProbs;
+            compare("after training '" + p.getKey() + "'", "tag scores", scores, p.getValue().get("tag_scores"), GRAD_REL_TOL, true);
+            List<String> tagged = model.tag(words).stream().map(TaggerModel.Tagged::tag).toList();
+            List<String> expected = new ArrayList<>();
+            p.getValue().get("tags").forEach(t -> expected.add(t.asText()));
+            results.add(new Result("after training '" + p.getKey() + "'", "tags " + tagged + " (stepwise)", tagged.equals(expected) ? 0 : 1, tagged.equals(expected)));
+            if (f.has("tutorial_printed_sentence0") && p.getKey().equals(String.join(" ", wordsOf(f.get("training_data").get(0).get(0))))) {
+                compare("after training", "tutorial printed (4 dp)", scores, f.get("tutorial_printed_sentence0").get("after"), PRINTED_4DP_TOL, false);
+            }
+        }
+    }
+
+    private static List<String> wordsOf(JsonNode arr) {
+        List<String> out = new ArrayList<>();
+        arr.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static int[] ids(Vocabulary v, JsonNode arr) {
+        int[] out = new int[arr.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.require(arr.get(i).asText());
+        }
+        return out;
+    }
+
+    /** A tagger whose vocabularies come from the fixture's {@code word_to_ix} and {@code tag_to_ix}. */
+    static TaggerModel taggerFrom(JsonNode f, Map<String, Tensor> weights) {
+        Vocabulary words = Vocabulary.closed(byIndex(f.get("word_to_ix")));
+        Vocabulary tags = Vocabulary.closed(byIndex(f.get("tag_to_ix")));
+        Tensor emb = weights.get(TaggerModel.EMBEDDING + "weight");
+        Tensor whh = weights.get(TaggerModel.LSTM + LstmConfig.weightHh(0));
+        int layers = 0;
+        while (weights.containsKey(TaggerModel.LSTM + LstmConfig.weightHh(layers))) {
+            layers++;
+        }
+        TaggerModel model = new TaggerModel(new ModelMeta("tagger", 1, Map.of()), words, tags, emb.dim(1), whh.dim(1), layers);
+        model.parameters().load(weights);
+        model.weightsChanged();
+        return model;
+    }
+
+    static List<String> byIndex(JsonNode wordToIx) {
+        String[] out = new String[wordToIx.size()];
+        wordToIx.fields().forEachRemaining(e -> out[e.getValue().asInt()] = e.getKey());
+        return List.of(out);
+    }
+
+    private static Lstm lstmWith(LstmConfig cfg, Map<String, Tensor> weights) {
+        ParameterSet set = new ParameterSet();
+        Lstm lstm = new Lstm(cfg, set, "");
+        set.load(weights);
+        return lstm;
+    }
+
+    // ---- comparison ---------------------------------------------------------------------------
+
+    private void compare(String caseName, String quantity, float[] mine, JsonNode ref, double tol, boolean relative) {
+        compare(caseName, quantity, mine, JsonTensors.doubles(ref), tol, relative);
+    }
+
+    private void compare(String caseName, String quantity, float[] mine, float[] ref, double tol, boolean relative) {
+        double[] r = new double[ref.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = ref[i];
+        }
+        compare(caseName, quantity, mine, r, tol, relative);
+    }
+
+    private void compare(String caseName, String quantity, float[] mine, double[] ref, double tol, boolean relative) {
+        if (mine.length != ref.length) {
+            results.add(new Result(caseName, quantity + " (size " + mine.length + " vs reference " + ref.length + ")", Double.POSITIVE_INFINITY, false));
+            return;
+        }
+        double max = 0;
+        boolean ok = true;
+        for (int i = 0; i < ref.length; i++) {
+            double d = Math.abs(mine[i] - ref[i]);
+            if (!(d <= (relative ? tol * Math.max(1, Math.abs(ref[i])) : tol))) {
+                ok = false;
+            }
+            max = Double.isNaN(d) ? Double.NaN : Math.max(max, d);
+        }
+        results.add(new Result(caseName, quantity, max, ok));
+    }
+
+    private void compareScalar(String caseName, String quantity, double mine, double ref, double relTol) {
+        double d = Math.abs(mine - ref);
+        results.add(new Result(caseName, quantity, d, d <= relTol * Math.max(1, Math.abs(ref))));
+    }
+}

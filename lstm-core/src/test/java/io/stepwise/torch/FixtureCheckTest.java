@@ -1,0 +1,63 @@
+package io.stepwise.torch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.testing.Fixtures;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every PyTorch reference file, checked value by value: forward parity, gradients (BPTT), the
+ * tutorial's printed numbers and the tutorial's whole training run.
+ */
+class FixtureCheckTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seed_lstm_3x3.json", "lstm_parity.json", "grad_sum_regression.json",
+        "grad_tagger.json", "tagger_train.json"})
+    void everyCaseOfEveryFixtureIsWithinTolerance(String file) {
+        List<FixtureCheck.Result> results = FixtureCheck.check(Fixtures.load(file));
+
+        assertThat(results).isNotEmpty();
+        assertThat(results).allSatisfy(r -> assertThat(r.ok())
+                .as("%s: %s differs by %s", r.caseName(), r.quantity(), r.maxAbsDiff()).isTrue());
+    }
+
+    @Test
+    void parityCoversEveryCaseStepwiseWholeSequenceAndBatched() {
+        List<FixtureCheck.Result> results = FixtureCheck.check(Fixtures.load("lstm_parity.json"));
+
+        for (String c : List.of("in1_h8", "in32_h64", "2layer_in16_h32")) {
+            assertThat(results).anyMatch(r -> r.caseName().equals(c + " whole-sequence") && r.quantity().equals("c_n"));
+            assertThat(results).anyMatch(r -> r.caseName().equals(c + " stepwise") && r.quantity().equals("h_n"));
+            assertThat(results).anyMatch(r -> r.caseName().equals(c + " batched steps"));
+        }
+    }
+
+    @Test
+    void aPerturbedWeightIsReportedAsAMismatch() {
+        JsonNode f = Fixtures.load("lstm_parity.json");
+        ObjectNode weights = (ObjectNode) f.get("cases").get(0).get("weights");
+        ArrayNode row = (ArrayNode) weights.get("weight_hh_l0").get(0);
+        row.set(0, row.get(0).asDouble() + 1e-2);
+
+        List<FixtureCheck.Result> results = FixtureCheck.check(f);
+
+        assertThat(results).anyMatch(r -> !r.ok() && r.caseName().startsWith("in1_h8"));
+        assertThat(results).filteredOn(r -> r.caseName().startsWith("in32_h64")).allMatch(FixtureCheck.Result::ok);
+    }
+
+    @Test
+    void aGradientOffByMoreThanTheToleranceFails() {
+        JsonNode f = Fixtures.load("grad_sum_regression.json");
+        ArrayNode bias = (ArrayNode) f.get("cases").get(0).get("float32").get("grads").get("linear.bias");
+        bias.set(0, bias.get(0).asDouble() * (1 + 5e-4));
+
+        assertThat(FixtureCheck.check(f)).anyMatch(r -> !r.ok() && r.quantity().equals("grad linear.bias"));
+    }
+}
