@@ -75,7 +75,7 @@ public final class SumTrainer {
         }
 
         public static Options defaults() {
-            return new Options(64, 1, 256, 20000, 0, 64, 3e-3, 3e-5, 1.0, 1, 1000f, 1000f, 5f, true,
+            return new Options(64, 1, 256, DEFAULT_STEPS, 0, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, DEFAULT_LEARNING_RATE / 100, 1.0, 1, 1000f, 1000f, 5f, true,
                     8, 0.3, 0.25, 16, 0.5);
         }
 
@@ -173,6 +173,13 @@ public final class SumTrainer {
     /** How a run went: the steps it took and the loss over its last epoch. */
     public record Result(SumModel model, long steps, double seconds, double lastEpochLoss) {
     }
+
+    /** Optimizer steps of the default run. */
+    public static final long DEFAULT_STEPS = 20000;
+    /** Sequences per step of the default run. */
+    public static final int DEFAULT_BATCH = 64;
+    /** Adam's starting learning rate in the default run. */
+    public static final double DEFAULT_LEARNING_RATE = 3e-3;
 
     /** Steps per reported epoch. */
     public static final int STEPS_PER_EPOCH = 100;
