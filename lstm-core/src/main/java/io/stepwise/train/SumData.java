@@ -52,11 +52,37 @@ public final class SumData {
      * {@code sums[T][B]} with their running sums.
      */
     public void batch(int steps, int batch, double numProb, float[] values, float[] sums) {
+        batch(steps, batch, numProb, 0, 0, values, sums);
+    }
+
+    /**
+     * Like {@link #batch(int, int, double, float[], float[])}, but a share {@code driftShare} of the
+     * sequences drifts: each of those draws a {@code d} uniform in [0, maxDrift] and takes its values
+     * uniformly from [LOW + d, HIGH), mirrored to (LOW, HIGH - d] for half of them. Values stay in
+     * the notebook's range, but the sums wander far more often to the sizes that plain sequences
+     * reach only in their tails.
+     */
+    public void batch(int steps, int batch, double numProb, double driftShare, int maxDrift, float[] values, float[] sums) {
         checkProb(numProb);
+        if (maxDrift < 0 || maxDrift >= HIGH - LOW) {
+            throw new IllegalArgumentException("max drift must be in [0, " + (HIGH - LOW) + "), got " + maxDrift);
+        }
         for (int b = 0; b < batch; b++) {
+            boolean drifts = driftShare > 0 && rng.nextDouble() < driftShare;
+            int low = drifts ? LOW + rng.nextInt(maxDrift + 1) : LOW;
+            boolean mirrored = drifts && rng.nextBoolean();
             double s = 0;
             for (int t = 0; t < steps; t++) {
-                double v = value(numProb);
+                double v;
+                if (numProb < 1 && rng.nextDouble() >= numProb) {
+                    v = 0;
+                } else {
+                    v = low + rng.nextInt(HIGH - low);
+                    if (mirrored) {
+                        // x -> -1 - x maps [LOW, HIGH) onto itself (HIGH = -LOW)
+                        v = -1 - v;
+                    }
+                }
                 s += v;
                 values[t * batch + b] = (float) v;
                 sums[t * batch + b] = (float) s;

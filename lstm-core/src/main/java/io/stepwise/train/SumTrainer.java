@@ -44,12 +44,16 @@ public final class SumTrainer {
      *                           the machine, so that a seed gives the same model everywhere)
      * @param fitReadout         before the first step, set the output layer to the least-squares fit of
      *                           the running sums on the initial LSTM's states
+     * @param driftShare         share of training sequences whose values drift to one side (see
+     *                           {@link SumData#batch(int, int, double, double, int, float[], float[])}), so that
+     *                           large sums, rare in plain sequences, are trained as often as they matter
+     * @param maxDrift           largest drift of such a sequence
      */
     public record Options(int hiddenSize, int numLayers, int maxLength, long steps, double minutes, int batchSize,
                           double learningRate, double finalLearningRate, double clipNorm, long seed,
                           float inputScale, float targetScale, float forgetBias, boolean integratorInit,
                           int startLength, double curriculumShare, double shortShare, int weightKnee, double minNumProb,
-                          int threads, boolean fitReadout) {
+                          int threads, boolean fitReadout, double driftShare, int maxDrift) {
 
         public Options {
             if (hiddenSize < 1 || numLayers < 1) {
@@ -73,6 +77,9 @@ public final class SumTrainer {
             if (startLength < 1) {
                 throw new IllegalArgumentException("start length must be >= 1");
             }
+            if (!(driftShare >= 0 && driftShare <= 1) || maxDrift < 0 || maxDrift >= SumData.HIGH - SumData.LOW) {
+                throw new IllegalArgumentException("drift share must be in [0, 1] and max drift in [0, 200)");
+            }
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
             }
@@ -83,81 +90,87 @@ public final class SumTrainer {
 
         public static Options defaults() {
             return new Options(64, 1, 256, DEFAULT_STEPS, 0, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, DEFAULT_LEARNING_RATE / 100, 1.0, 1, 1000f, 1000f, 5f, true,
-                    8, 0.3, 0.25, 16, 0.5, 2, false);
+                    8, 0.3, 0.25, 16, 0.5, 2, false, 0, 0);
         }
 
         public Options withSeed(long s) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, s, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         public Options withSize(int hidden, int maxLen) {
             return new Options(hidden, numLayers, maxLen, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, Math.min(startLength, maxLen),
-                    curriculumShare, shortShare, weightKnee, minNumProb, threads, fitReadout);
+                    curriculumShare, shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         /** A run of {@code n} steps. */
         public Options withSteps(long n) {
             return new Options(hiddenSize, numLayers, maxLength, n, 0, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         /** A run of {@code m} minutes. */
         public Options withMinutes(double m) {
             return new Options(hiddenSize, numLayers, maxLength, 0, m, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         public Options withThreads(int n) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, n, fitReadout);
+                    shortShare, weightKnee, minNumProb, n, fitReadout, driftShare, maxDrift);
         }
 
         public Options withReadoutFit(boolean fit) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fit);
+                    shortShare, weightKnee, minNumProb, threads, fit, driftShare, maxDrift);
+        }
+
+        public Options withDrift(double share, int max) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads, fitReadout, share, max);
         }
 
         public Options withBatchSize(int b) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, b, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         public Options withLearningRates(double start, double end) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, start, end,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         public Options withScales(float input, float target) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, input, target, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         public Options withInit(float forget, boolean integrator) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forget, integrator, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         public Options withCurriculum(int start, double share, double shortSteps) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, start, share,
-                    shortSteps, weightKnee, minNumProb, threads, fitReadout);
+                    shortSteps, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         public Options withLoss(int knee, double numProb, double clip) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clip, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, knee, numProb, threads, fitReadout);
+                    shortShare, knee, numProb, threads, fitReadout, driftShare, maxDrift);
         }
 
         public Map<String, Object> provenance() {
@@ -187,6 +200,8 @@ public final class SumTrainer {
             m.put("min_num_prob", minNumProb);
             m.put("threads", threads);
             m.put("fit_readout", fitReadout);
+            m.put("drift_share", driftShare);
+            m.put("max_drift", maxDrift);
             return m;
         }
     }
@@ -284,7 +299,8 @@ public final class SumTrainer {
                 int n = steps * batch;
                 float[] values = new float[n];
                 float[] sums = new float[n];
-                data.batch(steps, batch, o.minNumProb() + (1 - o.minNumProb()) * data.nextDouble(), values, sums);
+                double numProb = o.minNumProb() + (1 - o.minNumProb()) * data.nextDouble();
+                data.batch(steps, batch, numProb, o.driftShare(), o.maxDrift(), values, sums);
                 float[] weights = lossWeights(steps, batch);
                 scale(values, sums, inScale, outScale);
                 double loss = gradients.compute(values, sums, weights, steps, batch);

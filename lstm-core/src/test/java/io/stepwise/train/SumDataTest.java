@@ -50,4 +50,29 @@ class SumDataTest {
             }
         }
     }
+
+    @Test
+    void driftingSequencesStayInRangeAndReachLargeSumsOnEitherSide() {
+        int steps = 256;
+        int batch = 2000;
+        float[] values = new float[steps * batch];
+        float[] sums = new float[steps * batch];
+
+        new SumData(5).batch(steps, batch, 1.0, 1.0, 30, values, sums);
+
+        for (float v : values) {
+            assertThat(v).isBetween(-100f, 99f);
+        }
+        int positive = 0;
+        int beyond2500 = 0;
+        for (int b = 0; b < batch; b++) {
+            float last = sums[(steps - 1) * batch + b];
+            positive += last > 0 ? 1 : 0;
+            beyond2500 += Math.abs(last) > 2500 ? 1 : 0;
+        }
+        // mean drift 7.5 per element on a random side: |sum| beyond 2500 about a third of the time,
+        // against 0.7% for plain sequences (2.7 standard deviations)
+        assertThat(positive).isBetween(900, 1100);
+        assertThat(beyond2500).isBetween(batch / 5, batch / 2);
+    }
 }
