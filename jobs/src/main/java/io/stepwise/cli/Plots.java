@@ -20,14 +20,23 @@ final class Plots {
     private Plots() {
     }
 
-    /** The loss of every step (light) and the mean loss of every epoch, on a log scale. */
+    /** Beyond this many steps the per-step loss is drawn as a moving average, or it is only a band of ink. */
+    private static final int RAW_POINTS = 1000;
+
+    /** The loss of every step (a moving average on long runs) and the mean loss of every epoch, log scale. */
     static void lossCurve(LossCurve curve, String title, Path png) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(550).title(title)
                 .xAxisTitle("optimizer step").yAxisTitle("training loss").build();
         chart.getStyler().setYAxisLogarithmic(allPositive(curve.steps()) && allPositive(curve.epochs()));
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         chart.getStyler().setMarkerSize(0);
-        add(chart, "loss per step", curve.steps());
+        List<LossCurve.Point> steps = curve.steps();
+        if (steps.size() <= RAW_POINTS) {
+            add(chart, "loss per step", steps);
+        } else {
+            int window = steps.size() / (RAW_POINTS / 5);
+            add(chart, "loss per step, moving average of " + window, movingAverage(steps, window));
+        }
         if (curve.epochs().size() > 1) {
             add(chart, "mean loss per epoch", curve.epochs());
         }
@@ -63,6 +72,22 @@ final class Plots {
         double[] x = points.stream().mapToDouble(LossCurve.Point::step).toArray();
         double[] y = points.stream().mapToDouble(LossCurve.Point::loss).toArray();
         chart.addSeries(name, x, y).setMarker(SeriesMarkers.NONE);
+    }
+
+    /** The mean of each run of {@code window} points, placed at the run's last step. */
+    static List<LossCurve.Point> movingAverage(List<LossCurve.Point> points, int window) {
+        List<LossCurve.Point> out = new java.util.ArrayList<>();
+        double sum = 0;
+        for (int i = 0; i < points.size(); i++) {
+            sum += points.get(i).loss();
+            if (i >= window) {
+                sum -= points.get(i - window).loss();
+            }
+            if (i >= window - 1 && (i - window + 1) % Math.max(1, window / 4) == 0) {
+                out.add(new LossCurve.Point(points.get(i).step(), sum / window));
+            }
+        }
+        return out;
     }
 
     private static boolean allPositive(List<LossCurve.Point> points) {
