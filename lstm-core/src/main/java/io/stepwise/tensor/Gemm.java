@@ -83,7 +83,7 @@ public final class Gemm {
         if (!transA && !transB) {
             // row i of C += row i of A times B: the register-tiled kernel of one LSTM step
             for (int i = 0; i < m; i++) {
-                StepKernel.accumulate(b, bOff, n, a, aOff + i * k, k, c, cOff + i * n);
+                StepKernel.accumulateAt(b, bOff, n, a, aOff + i * k, k, c, cOff + i * n);
             }
         } else if (transA && !transB) {
             // C += sum over p of (column p of A^T) outer (row p of B): rows of B stay contiguous
