@@ -64,7 +64,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if ((long) m * n * k >= nativeThreshold) {
+        // k == 0 leaves C = beta * C; ND4J has no buffer of size zero to copy operands into
+        if (k > 0 && (long) m * n * k >= nativeThreshold) {
             nativeGemm(transA, transB, m, n, k, a, aOff, b, bOff, beta, c, cOff);
         } else {
             javaGemm(transA, transB, m, n, k, a, aOff, b, bOff, beta, c, cOff);

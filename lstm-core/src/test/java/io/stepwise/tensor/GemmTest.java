@@ -116,6 +116,17 @@ class GemmTest {
         }
     }
 
+    @Test
+    void anEmptyInnerDimensionLeavesBetaTimesC() {
+        for (Gemm gemm : List.of(new Gemm(0), new Gemm(Long.MAX_VALUE))) {
+            for (float beta : BETAS) {
+                Problem p = Problem.random(new SplittableRandom(29), false, false, 3, 4, 0, beta);
+                p.run(gemm);
+                p.assertMatches();
+            }
+        }
+    }
+
     /** Worst-case float32 error of a k-term dot product, doubled for headroom: (k + 2) * 2^-23 * sum |terms|. */
     private static double bound(int k, double magnitude) {
         return (k + 2) * 0x1p-23 * magnitude;
