@@ -179,6 +179,28 @@ class PackedLstmTest {
     }
 
     @Test
+    void aStateOfAnotherShapeIsRejectedAndNothingIsAdvanced() {
+        Setup s = Setup.random(2, 6, 2, 3);
+        LstmState deeper = LstmState.zeros(3, 6);
+        LstmState narrower = LstmState.zeros(2, 5);
+        LstmState fitting = s.initial(0);
+        LstmState fittingBefore = fitting.copy();
+
+        // a deeper state has room for every offset the smaller model reads: only a check stops it
+        assertThatThrownBy(() -> s.packed().step(new float[2], 0, deeper, s.packed().newScratch()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3 layer(s) of hidden size 6");
+        assertThatThrownBy(() -> s.packed().step(new float[2], narrower))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 layer(s) of hidden size 5");
+        assertThatThrownBy(() -> s.packed().stepBatch(new float[4], new LstmState[]{fitting, deeper}, 2,
+                s.packed().newBatchScratch()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(deeper.values()).containsOnly(0f);
+        assertThat(fitting).isEqualTo(fittingBefore);
+    }
+
+    @Test
     void packingRejectsMissingOrMisshapenWeights() {
         Setup s = Setup.random(3, 4, 2, 1);
         Map<String, Tensor> weights = new LinkedHashMap<>(s.lstm().weights());
