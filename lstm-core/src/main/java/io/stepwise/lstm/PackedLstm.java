@@ -85,6 +85,7 @@ public final class PackedLstm {
      * top-layer {@code h} is the step's output. {@code scratch} is from {@link #newScratch()}.
      */
     public void step(float[] x, int xOff, LstmState state, float[] scratch) {
+        requireFits(state);
         int h = config.hiddenSize();
         int g = 4 * h;
         float[] s = state.values();
@@ -101,6 +102,18 @@ public final class PackedLstm {
         }
     }
 
+    /**
+     * A state of another shape (say, kept from a model version with more layers) would be read at
+     * offsets that mean something else, silently; two comparisons per step rule that out.
+     */
+    private void requireFits(LstmState state) {
+        if (!state.fits(config)) {
+            throw new IllegalArgumentException("state of " + state.numLayers() + " layer(s) of hidden size "
+                    + state.hiddenSize() + " does not fit this LSTM (" + config.numLayers()
+                    + " layer(s) of hidden size " + config.hiddenSize() + "); start from LstmState.zeros(config)");
+        }
+    }
+
     /** {@link #step} returning a new state and leaving {@code state} unchanged. */
     public LstmState step(float[] x, LstmState state) {
         LstmState next = state.copy();
@@ -113,6 +126,9 @@ public final class PackedLstm {
      * {@code x[b * input_size ..]}. Per layer one product {@code [n, in + H] x [in + H, 4H]}.
      */
     public void stepBatch(float[] x, LstmState[] states, int n, BatchScratch scratch) {
+        for (int b = 0; b < n; b++) {
+            requireFits(states[b]);
+        }
         int h = config.hiddenSize();
         int g = 4 * h;
         scratch.ensure(n);
