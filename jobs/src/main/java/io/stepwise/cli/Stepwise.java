@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = Stepwise.Version.class,
         description = "LSTM sequence models over live streams on Apache Flink.%n",
         subcommands = {
+            PredictCommand.class,
             CheckTorchCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -183,4 +183,29 @@ public final class PackedLstm {
     public BatchScratch newBatchScratch() {
         return new BatchScratch(new Gemm());
     }
+
+    /**
+     * Whole sequences {@code x[T][B][input_size]} (seq-first), each batch entry from its own state
+     * (advanced in place); returns the top layer's outputs {@code out[T][B][H]}. The products run
+     * in Java in the order {@link #step} uses, so the result equals stepping each sequence one
+     * element at a time, bit for bit: offline prediction and the streaming job agree by
+     * construction. A sequence shorter than T may be padded with anything; its outputs past its
+     * end are not meaningful.
+     */
+    public float[] forwardSequence(float[] x, int steps, int batch, LstmState[] states) {
+        int in = config.inputSize();
+        int h = config.hiddenSize();
+        BatchScratch scratch = new BatchScratch(new Gemm(Long.MAX_VALUE));
+        float[] xt = new float[batch * in];
+        float[] out = new float[steps * batch * h];
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(x, t * batch * in, xt, 0, batch * in);
+            stepBatch(xt, states, batch, scratch);
+            for (int b = 0; b < batch; b++) {
+                LstmState s = states[b];
+                System.arraycopy(s.values(), s.hOffset(config.numLayers() - 1), out, (t * batch + b) * h, h);
+            }
+        }
+        return out;
+    }
 }
