@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 /** Offline, whole-sequence prediction over a file of elements in the streaming wire format. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
+        header = "Offline whole-sequence prediction over a file of elements.",
         description = {
             "Predicts offline over elements in the streaming wire format (JSON lines), writing the",
             "result records the streaming job writes. Elements are grouped by stream in seq order,",
