@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             TrainCommand.class,
             EvalCommand.class,
+            DemoCommand.class,
+            DataCommand.class,
             RunCommand.class,
             KafkaCommand.class,
             PredictCommand.class,
