@@ -3,7 +3,6 @@ package io.stepwise.train;
 import io.stepwise.lstm.LstmConfig;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
-import io.stepwise.tensor.Gemm;
 import io.stepwise.tensor.ParameterSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,11 +40,14 @@ public final class SumTrainer {
      * @param shortShare         share of steps whose length is drawn log-uniformly below the current longest
      * @param weightKnee         step t's loss weight is 1 up to this length and knee / t beyond
      * @param minNumProb         each batch's num_prob is uniform in [minNumProb, 1]
+     * @param threads            threads that share each batch (default 2, fixed rather than taken from
+     *                           the machine, so that a seed gives the same model everywhere)
      */
     public record Options(int hiddenSize, int numLayers, int maxLength, long steps, double minutes, int batchSize,
                           double learningRate, double finalLearningRate, double clipNorm, long seed,
                           float inputScale, float targetScale, float forgetBias, boolean integratorInit,
-                          int startLength, double curriculumShare, double shortShare, int weightKnee, double minNumProb) {
+                          int startLength, double curriculumShare, double shortShare, int weightKnee, double minNumProb,
+                          int threads) {
 
         public Options {
             if (hiddenSize < 1 || numLayers < 1) {
@@ -69,6 +71,9 @@ public final class SumTrainer {
             if (startLength < 1) {
                 throw new IllegalArgumentException("start length must be >= 1");
             }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
             if (!(minNumProb > 0 && minNumProb <= 1)) {
                 throw new IllegalArgumentException("min num_prob must be in (0, 1]");
             }
@@ -76,69 +81,75 @@ public final class SumTrainer {
 
         public static Options defaults() {
             return new Options(64, 1, 256, DEFAULT_STEPS, 0, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, DEFAULT_LEARNING_RATE / 100, 1.0, 1, 1000f, 1000f, 5f, true,
-                    8, 0.3, 0.25, 16, 0.5);
+                    8, 0.3, 0.25, 16, 0.5, 2);
         }
 
         public Options withSeed(long s) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, s, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb);
+                    shortShare, weightKnee, minNumProb, threads);
         }
 
         public Options withSize(int hidden, int maxLen) {
             return new Options(hidden, numLayers, maxLen, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, Math.min(startLength, maxLen),
-                    curriculumShare, shortShare, weightKnee, minNumProb);
+                    curriculumShare, shortShare, weightKnee, minNumProb, threads);
         }
 
         /** A run of {@code n} steps. */
         public Options withSteps(long n) {
             return new Options(hiddenSize, numLayers, maxLength, n, 0, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb);
+                    shortShare, weightKnee, minNumProb, threads);
         }
 
         /** A run of {@code m} minutes. */
         public Options withMinutes(double m) {
             return new Options(hiddenSize, numLayers, maxLength, 0, m, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb);
+                    shortShare, weightKnee, minNumProb, threads);
+        }
+
+        public Options withThreads(int n) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, n);
         }
 
         public Options withBatchSize(int b) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, b, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb);
+                    shortShare, weightKnee, minNumProb, threads);
         }
 
         public Options withLearningRates(double start, double end) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, start, end,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb);
+                    shortShare, weightKnee, minNumProb, threads);
         }
 
         public Options withScales(float input, float target) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, input, target, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb);
+                    shortShare, weightKnee, minNumProb, threads);
         }
 
         public Options withInit(float forget, boolean integrator) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forget, integrator, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb);
+                    shortShare, weightKnee, minNumProb, threads);
         }
 
         public Options withCurriculum(int start, double share, double shortSteps) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, start, share,
-                    shortSteps, weightKnee, minNumProb);
+                    shortSteps, weightKnee, minNumProb, threads);
         }
 
         public Options withLoss(int knee, double numProb, double clip) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clip, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, knee, numProb);
+                    shortShare, knee, numProb, threads);
         }
 
         public Map<String, Object> provenance() {
@@ -166,6 +177,7 @@ public final class SumTrainer {
             m.put("short_share", shortShare);
             m.put("weight_knee", weightKnee);
             m.put("min_num_prob", minNumProb);
+            m.put("threads", threads);
             return m;
         }
     }
@@ -238,7 +250,6 @@ public final class SumTrainer {
     public Result train(SumModel model, TrainingListener listener) {
         Options o = options;
         SumData data = new SumData(new SplittableRandom(o.seed()).split().nextLong());
-        Gemm gemm = new Gemm();
         Adam adam = new Adam(o.learningRate());
         float inScale = model.inputScale();
         float outScale = model.targetScale();
@@ -253,7 +264,7 @@ public final class SumTrainer {
         int epochSteps = 0;
         double progress = 0;
         double lastEpochLoss = Double.NaN;
-        try (Optimizer opt = new Optimizer(model.parameters(), adam)) {
+        try (Optimizer opt = new Optimizer(model.parameters(), adam); SumGradients gradients = new SumGradients(model, o.threads())) {
             listener.epochStarted(0);
             while (progress < 1) {
                 int steps = length(progress, data);
@@ -271,9 +282,7 @@ public final class SumTrainer {
                     values[i] /= inScale;
                     sums[i] /= outScale;
                 }
-                model.parameters().zeroGrad();
-                SumModel.BatchPass pass = model.forward(values, steps, batch, gemm);
-                double loss = model.backward(pass, sums, weights, gemm);
+                double loss = gradients.compute(values, sums, weights, steps, batch);
                 if (o.clipNorm() > 0) {
                     model.parameters().clipGradNorm(o.clipNorm());
                 }
