@@ -231,6 +231,8 @@ class StreamingInferenceEndToEndTest {
 
             await().atMost(Duration.ofSeconds(120)).until(() -> out.poll().size() >= before.size() + after.size());
             Thread.sleep(2000); // anything doubled would show up after the last checkpoint too
+            assertThat(cluster.getExecutionGraph(job.getJobID()).get().getFailureInfo())
+                    .as("the job failed and recovered, rather than running on untouched").isNotNull();
             Map<String, JsonNode> results = byStreamAndSeq(out.poll());
             List<Element> all = new ArrayList<>(before);
             all.addAll(after);

@@ -81,6 +81,11 @@ public final class KafkaInference {
 
     /** Creates missing topics, enables checkpointing and adds the job to {@code env}. */
     public static void configure(StreamExecutionEnvironment env, Settings s) {
+        configure(env, s, "");
+    }
+
+    /** {@link #configure(StreamExecutionEnvironment, Settings)} with a uid prefix, for several pipelines in one job. */
+    public static void configure(StreamExecutionEnvironment env, Settings s, String uidPrefix) {
         KafkaConnectors.ensureTopics(s.bootstrap(),
                 new LinkedHashSet<>(List.of(s.inputTopic(), s.outputTopic(), s.modelTopic(), s.deadLetterTopic())), s.topicPartitions());
         env.enableCheckpointing(s.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
@@ -91,6 +96,6 @@ public final class KafkaInference {
                 KafkaConnectors.source(s.bootstrap(), s.modelTopic(), s.groupId() + "-models", true, s.bounded()),
                 KafkaConnectors.sink(s.bootstrap(), s.outputTopic(), s.delivery(), txPrefix),
                 KafkaConnectors.sink(s.bootstrap(), s.deadLetterTopic(), s.delivery(), txPrefix + "-dlq"),
-                s.options(), s.initialModel()).build(env);
+                s.options(), s.initialModel()).build(env, uidPrefix);
     }
 }
