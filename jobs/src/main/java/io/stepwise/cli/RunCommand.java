@@ -69,7 +69,9 @@ public final class RunCommand implements Runnable {
             StreamExecutionEnvironment env;
             if (jobmanager == null) {
                 conf.set(RestOptions.PORT, webPort);
-                env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+                // a local MiniCluster (its REST endpoint serves the web UI, flink-runtime-web being on the
+                // class path); inside a Flink client or test context, that context's environment instead
+                env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
                 System.err.println("stepwise: local Flink MiniCluster, web UI at http://localhost:" + webPort);
             } else {
                 String[] hp = jobmanager.split(":");
