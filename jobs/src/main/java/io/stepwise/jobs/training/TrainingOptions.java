@@ -200,6 +200,36 @@ public record TrainingOptions(String name, ModelKind kind, long publishEveryExam
             return this;
         }
 
+        public Builder embeddingDim(int dim) {
+            embeddingDim = dim;
+            return this;
+        }
+
+        public Builder layers(int n) {
+            numLayers = n;
+            return this;
+        }
+
+        public Builder batchSize(int n) {
+            batchSize = n;
+            return this;
+        }
+
+        public Builder minCount(int n) {
+            minCount = n;
+            return this;
+        }
+
+        public Builder hiddenSize(int hidden) {
+            hiddenSize = hidden;
+            return this;
+        }
+
+        public Builder learningRate(double lr) {
+            learningRate = lr;
+            return this;
+        }
+
         public Builder training(int batch, double lr, int minimumCount) {
             batchSize = batch;
             learningRate = lr;
