@@ -2,6 +2,7 @@ package io.stepwise.cli;
 
 import io.stepwise.jobs.inference.InferenceOptions;
 import io.stepwise.jobs.inference.KafkaInference;
+import io.stepwise.jobs.inference.UpdatePolicy;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import java.nio.file.Files;
@@ -122,6 +123,13 @@ public final class RunCommand implements Runnable {
         @Option(names = "--max-pending", defaultValue = "1000", description = "Elements kept per stream while no model version exists yet (default: ${DEFAULT-VALUE}).")
         int maxPending;
 
+        @Option(names = "--update-policy", paramLabel = "pin|switch|rewarm",
+                description = "What a stream in mid-sequence does when a new version arrives (default: pin for taggers, rewarm for sums).")
+        String updatePolicy;
+
+        @Option(names = "--rewarm-window", defaultValue = "16", description = "Elements kept per stream to rewarm its state under a new version (default: ${DEFAULT-VALUE}).")
+        int rewarmWindow;
+
         @Option(names = "--at-least-once", description = "Write results without transactions (lower latency; duplicates possible after a failure).")
         boolean atLeastOnce;
 
@@ -141,7 +149,9 @@ public final class RunCommand implements Runnable {
                 name = name == null ? m.name() : name;
                 System.err.println("stepwise: serving " + m.name() + " v" + m.version() + " from " + model + " until a newer version is announced");
             }
-            InferenceOptions options = new InferenceOptions(name, Durations.parse(idleTimeout, "--idle-timeout"), maxPending);
+            InferenceOptions options = InferenceOptions.defaults().withModelName(name)
+                    .withIdleTimeout(Durations.parse(idleTimeout, "--idle-timeout")).withMaxPendingPerStream(maxPending)
+                    .withUpdatePolicy(updatePolicy == null ? null : UpdatePolicy.parse(updatePolicy)).withRewarmWindow(rewarmWindow);
             KafkaInference.Settings s = KafkaInference.Settings.of(bootstrap, inputTopic, outputTopic, modelTopic)
                     .withGroupId(groupId).withInitialModel(initial).withOptions(options)
                     .withCheckpointInterval(cluster.interval())
