@@ -95,9 +95,9 @@ class TrainingEndToEndTest {
         try (KafkaTopics.Reader out = new KafkaTopics.Reader(bootstrap, infer.outputTopic());
              KafkaTopics.Reader models = new KafkaTopics.Reader(bootstrap, train.modelTopic());
              KafkaTopics.Reader trainDead = new KafkaTopics.Reader(bootstrap, train.deadLetterTopic())) {
-            // 2. streams served by version 1, and the first element of a probe stream that will outlive it
+            // 2. streams served by version 1, and the first one-word sentence of a probe stream that will outlive it
             List<Element> first = new ArrayList<>(Workloads.sentences(30, 2, 1, 31));
-            first.add(Element.token("probe", 1L, null, "dog"));
+            first.addAll(probe(1));
             KafkaTopics.produce(bootstrap, infer.inputTopic(), Workloads.records(first));
             long n1 = tokens(first);
             await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= n1);
@@ -124,10 +124,11 @@ class TrainingEndToEndTest {
                     .anySatisfy(e -> assertThat(e).contains("2 tags"))
                     .anySatisfy(e -> assertThat(e).contains("sum example"));
 
-            // 4. the probe stream runs on until the inference job serves version 2: no restart, it switches in flight
-            long probe = 2;
+            // 4. the probe stream sends one-word sentences until the inference job serves version 2: no
+            // restart; each new sentence starts on the newest version, whatever the update policy
+            int probe = 2;
             while (out.poll().stream().noneMatch(r -> r.value().contains("\"probe\"") && r.value().contains("\"version\":2"))) {
-                KafkaTopics.produce(bootstrap, infer.inputTopic(), Workloads.records(List.of(Element.token("probe", probe++, null, "dog"))));
+                KafkaTopics.produce(bootstrap, infer.inputTopic(), Workloads.records(probe(probe++)));
                 Thread.sleep(200);
                 assertThat(probe).as("version 2 never served").isLessThan(300);
             }
@@ -142,11 +143,11 @@ class TrainingEndToEndTest {
 
             Map<String, JsonNode> results = exactlyOncePerStreamAndSeq(out.poll());
             assertThat(results).hasSize((int) (n1 + probes + n2));
-            assertSameAsOffline(v1, first.subList(0, first.size() - 1), results);
+            assertSameAsOffline(v1, first.subList(0, first.size() - 2), results);
             assertSameAsOffline(v2, second, results);
             List<Integer> probeVersions = new ArrayList<>();
-            for (long s = 1; s <= probes + 1; s++) {
-                probeVersions.add(results.get("probe#" + s).get("version").asInt());
+            for (int k = 1; k <= probes + 1; k++) {
+                probeVersions.add(results.get("probe#" + (2 * k - 1)).get("version").asInt());
             }
             assertThat(probeVersions).as("the probe stream switches once, from 1 to 2").isSorted().startsWith(1).endsWith(2);
 
@@ -156,6 +157,11 @@ class TrainingEndToEndTest {
             inference.cancel().get();
             training.cancel().get();
         }
+    }
+
+    /** The k-th one-word sentence of the probe stream: a token and its end. */
+    private static List<Element> probe(int k) {
+        return List.of(Element.token("probe", 2L * k - 1, null, "dog"), Element.endOf("probe", 2L * k, null));
     }
 
     private static long tokens(List<Element> elements) {
