@@ -163,8 +163,11 @@ public class ModelTrainer extends KeyedProcessFunction<String, LabelledExample, 
             return;
         }
         byte[] workingFile = working.value();
+        // a copy of the serving version, never the object itself: training changes weights in place,
+        // and the serving version must be scored as it serves
         Model start = workingFile != null ? ModelFile.fromBytes(workingFile, "working model")
-                : servingModel != null ? servingModel : learner.fresh(name, train);
+                : servingFile != null ? ModelFile.fromBytes(servingFile, "serving version " + p.servingVersion)
+                : learner.fresh(name, train);
         int round = ++p.rounds;
         p.sinceRound = 0;
         long t0 = System.nanoTime();

@@ -145,6 +145,27 @@ class ModelTrainerTest {
     }
 
     @Test
+    void theServingVersionIsScoredAsItWasNotAsTrainingLeftIt() throws Exception {
+        // every word and tag already known: the vocabulary does not grow, so training could touch the serving weights
+        List<LabelledExample> examples = ToyLanguage.sentences(60, 7);
+        List<String> words = new ArrayList<>();
+        examples.forEach(e -> java.util.Arrays.stream(e.tokens()).filter(w -> !words.contains(w)).forEach(words::add));
+        TaggerModel v1 = new TaggerModel(new ModelMeta("tagger", 1, Map.of()), Vocabulary.withUnknown(words),
+                Vocabulary.closed(List.of("ADJ", "ADV", "DET", "NOUN", "VERB")), 6, 10, 1).initRandom(8);
+        TaggerModel v1Copy = (TaggerModel) ModelFile.fromBytes(ModelFile.toBytes(v1), "copy");
+        TrainingOptions o = tagger(v1).build();
+        open(o, null);
+
+        send(examples);
+
+        ModelAnnouncement a = announcements().get(0);
+        TaggerModel v2 = (TaggerModel) ModelVersionLoader.load(a).model();
+        assertThat(v2.words()).isEqualTo(v1.words());
+        var heldOut = split(o, examples, true).stream().map(LabelledExample::taggedSentence).toList();
+        assertThat(JSON.readTree(a.eval()).get("serving_accuracy").asDouble()).isEqualTo(TaggerEvaluation.accuracy(v1Copy, heldOut).value());
+    }
+
+    @Test
     void aRoundThatDoesNotBeatTheServingVersionPublishesNothing() throws Exception {
         // a serving version that already tags the toy language perfectly can at best be tied
         TaggerTrainer t = new TaggerTrainer(TaggerTrainer.Options.defaults().withSizes(6, 10, 1).withBatchSize(8).withEpochs(40)
