@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** Runs a Stepwise job on a local MiniCluster or submits it to a Flink cluster. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         header = "Runs a Stepwise Flink job.",
-        subcommands = {RunCommand.Infer.class})
+        subcommands = {RunCommand.Infer.class, RunTrainCommand.class})
 public final class RunCommand implements Runnable {
 
     @picocli.CommandLine.Spec
