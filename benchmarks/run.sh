@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs the Stepwise benchmarks (JMH) and, where Debian's python3-torch is installed, the same
+# shapes in PyTorch, then prints one side-by-side table (io.stepwise.bench.BenchTable).
+# Everything runs on one thread, one side after the other, so the ratios come from one run.
+#
+#   benchmarks/run.sh [--quick] [extra JMH options...]
+#
+# --quick: a smoke run (one short iteration each); its figures are rough.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+quick=false
+jmh_extra=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=true ;;
+    -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) jmh_extra+=("$arg") ;;
+  esac
+done
+
+jar=benchmarks/target/benchmarks.jar
+newest_source="$(find lstm-core/src/main benchmarks/src/main benchmarks/pom.xml lstm-core/pom.xml pom.xml -newer "$jar" -print -quit 2>/dev/null || true)"
+if [[ ! -f "$jar" || -n "$newest_source" ]]; then
+  echo "Building the benchmarks (once)..." >&2
+  ./mvnw -B -q -o -pl benchmarks -am package -DskipTests
+fi
+
+out="$root/target/bench"
+mkdir -p "$out" "$root/target/javacpp-cache"
+rm -f "$out/jmh.json" "$out/torch.jsonl"
+
+# One thread for OpenBLAS too: the comparison is core against core.
+export OMP_NUM_THREADS=1
+
+if $quick; then
+  timing=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+  torch_args=(--quick)
+else
+  timing=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
+  torch_args=()
+fi
+
+echo "JMH (Stepwise)..." >&2
+java -jar "$jar" 'io\.stepwise\.bench\..*Benchmark' "${timing[@]}" -bm avgt \
+  -jvmArgs "-Xmx2g -Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache" \
+  -rf json -rff "$out/jmh.json" "${jmh_extra[@]}" > "$out/jmh.log"
+
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "PyTorch..." >&2
+  /usr/bin/python3 benchmarks/torch_bench.py "${torch_args[@]}" > "$out/torch.jsonl"
+else
+  echo "PyTorch not found (/usr/bin/python3 -c 'import torch' failed): Stepwise column only." >&2
+fi
+
+echo >&2
+java -cp "$jar" io.stepwise.bench.BenchTable "$out/jmh.json" "$out/torch.jsonl"
