@@ -36,17 +36,19 @@ rm -f "$out/jmh.json" "$out/torch.jsonl"
 export OMP_NUM_THREADS=1
 
 if $quick; then
-  timing=(-f 1 -wi 1 -w 1s -i 1 -r 1s)
+  # two warm-up seconds: the Vector API is slow until C2 has compiled the kernels
+  timing=(-f 1 -wi 2 -w 1s -i 1 -r 1s)
   torch_args=(--quick)
 else
   timing=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
   torch_args=()
 fi
 
-echo "JMH (Stepwise)..." >&2
+echo "JMH (Stepwise), log in target/bench/jmh.log..." >&2
 java -jar "$jar" 'io\.stepwise\.bench\..*Benchmark' "${timing[@]}" -bm avgt \
-  -jvmArgs "-Xmx2g -Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache" \
-  -rf json -rff "$out/jmh.json" "${jmh_extra[@]}" > "$out/jmh.log"
+  -jvmArgs "-Xmx2g -Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
+  -rf json -rff "$out/jmh.json" "${jmh_extra[@]}" > "$out/jmh.log" 2>&1 \
+  || { tail -30 "$out/jmh.log" >&2; echo "JMH failed; full log in $out/jmh.log" >&2; exit 1; }
 
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "PyTorch..." >&2

@@ -129,6 +129,15 @@ def batched_epoch_fn():
     return run, 1
 
 
+def loaded_blas():
+    """The BLAS library this process actually mapped: Debian's torch takes whatever libblas.so.3
+    points to (the reference BLAS unless OpenBLAS or BLIS is installed), which decides its sgemm."""
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+    with open("/proc/self/maps") as maps:
+        libs = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+    return ", ".join(sorted(libs)) or "unknown"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds (smoke run)")
@@ -137,9 +146,11 @@ def main():
     rounds, seconds = (2, 0.3) if args.quick else (5, 1.0)
     epoch_rounds = 2 if args.quick else 5
 
+    blas = loaded_blas()
+
     def emit(benchmark, shape, us):
-        print(json.dumps({"benchmark": benchmark, "shape": shape, "us": us,
-                          "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+        print(json.dumps({"benchmark": benchmark, "shape": shape, "us": us, "torch": torch.__version__,
+                          "threads": torch.get_num_threads(), "blas": blas}), flush=True)
 
     for input_size, hidden in ((1, 64), (64, 128)):
         shape = f"{input_size}x{hidden}"

@@ -49,10 +49,14 @@ public final class BenchTable {
             System.exit(2);
         }
         Map<String, Double> stepwise = readJmh(Files.readString(Path.of(args[0])));
-        Map<String, Double> torch = args.length == 2 && Files.exists(Path.of(args[1]))
-                ? readTorch(Files.readAllLines(Path.of(args[1])))
-                : Map.of();
-        render(stepwise, torch).forEach(System.out::println);
+        List<String> torchLines = args.length == 2 && Files.exists(Path.of(args[1]))
+                ? Files.readAllLines(Path.of(args[1]))
+                : List.of();
+        String setup = torchSetup(torchLines);
+        if (setup != null) {
+            System.out.println(setup);
+        }
+        render(stepwise, readTorch(torchLines)).forEach(System.out::println);
     }
 
     /** Microseconds per operation by {@code Class.method/param,...} from a JMH JSON result. */
@@ -86,16 +90,31 @@ public final class BenchTable {
 
     /** Microseconds per operation by {@code benchmark/shape} from torch_bench.py's output. */
     static Map<String, Double> readTorch(List<String> lines) throws IOException {
-        ObjectMapper json = new ObjectMapper();
         Map<String, Double> out = new LinkedHashMap<>();
-        for (String line : lines) {
-            if (line.isBlank() || !line.trim().startsWith("{")) {
-                continue;
-            }
-            JsonNode r = json.readTree(line);
+        for (JsonNode r : torchRecords(lines)) {
             out.put(r.path("benchmark").asText() + "/" + r.path("shape").asText(), r.path("us").asDouble());
         }
         return out;
+    }
+
+    /** Which PyTorch and which BLAS the PyTorch column comes from, or null without PyTorch. */
+    static String torchSetup(List<String> lines) throws IOException {
+        for (JsonNode r : torchRecords(lines)) {
+            return "PyTorch " + r.path("torch").asText() + ", " + r.path("threads").asInt() + " thread(s), BLAS "
+                    + r.path("blas").asText("unknown");
+        }
+        return null;
+    }
+
+    private static List<JsonNode> torchRecords(List<String> lines) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> records = new ArrayList<>();
+        for (String line : lines) {
+            if (line.trim().startsWith("{")) {
+                records.add(json.readTree(line));
+            }
+        }
+        return records;
     }
 
     static List<String> render(Map<String, Double> stepwise, Map<String, Double> torch) {

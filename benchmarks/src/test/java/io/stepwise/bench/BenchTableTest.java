@@ -54,6 +54,14 @@ class BenchTableTest {
     }
 
     @Test
+    void namesThePyTorchBuildAndBlasTheColumnComesFrom() throws IOException {
+        List<String> torch = List.of("{\"benchmark\": \"step\", \"shape\": \"1x64\", \"us\": 20.0, "
+                + "\"torch\": \"1.13.0a0\", \"threads\": 1, \"blas\": \"/usr/lib/libblas.so.3\"}");
+        assertThat(BenchTable.torchSetup(torch)).isEqualTo("PyTorch 1.13.0a0, 1 thread(s), BLAS /usr/lib/libblas.so.3");
+        assertThat(BenchTable.torchSetup(List.of())).isNull();
+    }
+
+    @Test
     void withoutPyTorchThereIsNoSpeedupLine() throws IOException {
         List<String> table = BenchTable.render(BenchTable.readJmh(JMH), Map.of());
         assertThat(table).noneMatch(l -> l.startsWith("step speedup vs PyTorch"));
