@@ -1,0 +1,73 @@
+package io.stepwise.wire;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The running result for one element, stamped with the model version that produced it:
+ * a tag with its probability for a token, or the model's running sum beside the exact one.
+ */
+public sealed interface Result permits Result.Tag, Result.Sum {
+
+    String stream();
+
+    Long seq();
+
+    String model();
+
+    int version();
+
+    /** Wire format v1, one JSON object. */
+    String toJson();
+
+    record Tag(String stream, Long seq, Long ts, String token, String tag, float p, String model, int version)
+            implements Result {
+        @Override
+        public String toJson() {
+            ObjectNode o = Json.head(stream, seq, ts);
+            o.put("token", token);
+            o.put("tag", tag);
+            o.put("p", p);
+            return Json.tail(o, model, version);
+        }
+    }
+
+    /** {@code diff = sum - exact}: the learned aggregate's error, for monitoring. */
+    record Sum(String stream, Long seq, Long ts, double value, double sum, double exact, String model, int version)
+            implements Result {
+        @Override
+        public String toJson() {
+            ObjectNode o = Json.head(stream, seq, ts);
+            o.put("value", value);
+            o.put("sum", sum);
+            o.put("exact", exact);
+            o.put("diff", sum - exact);
+            return Json.tail(o, model, version);
+        }
+    }
+
+    final class Json {
+        private static final ObjectMapper MAPPER = new ObjectMapper();
+
+        private Json() {
+        }
+
+        static ObjectNode head(String stream, Long seq, Long ts) {
+            ObjectNode o = MAPPER.createObjectNode();
+            o.put("stream", stream);
+            if (seq != null) {
+                o.put("seq", seq);
+            }
+            if (ts != null) {
+                o.put("ts", ts);
+            }
+            return o;
+        }
+
+        static String tail(ObjectNode o, String model, int version) {
+            o.put("model", model);
+            o.put("version", version);
+            return o.toString();
+        }
+    }
+}

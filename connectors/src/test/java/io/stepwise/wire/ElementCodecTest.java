@@ -1,0 +1,63 @@
+package io.stepwise.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ElementCodecTest {
+
+    @Test
+    void readsTheThreeKindsOfElement() throws Exception {
+        Element token = ElementCodec.parse("{\"stream\":\"chat-7\",\"seq\":12,\"ts\":1764390000000,\"token\":\"dog\"}");
+        Element value = ElementCodec.parse("{\"stream\":\"meter-3\",\"seq\":5,\"value\":-42.0}");
+        Element end = ElementCodec.parse("{\"stream\":\"chat-7\",\"seq\":13,\"end\":true}");
+
+        assertThat(token).isEqualTo(Element.token("chat-7", 12L, 1764390000000L, "dog"));
+        assertThat(value).isEqualTo(Element.value("meter-3", 5L, null, -42.0));
+        assertThat(end).isEqualTo(Element.endOf("chat-7", 13L, null));
+    }
+
+    @Test
+    void seqAndTsAreOptionalAndOtherFieldsAreIgnored() throws Exception {
+        assertThat(ElementCodec.parse("{\"stream\":\"s\",\"token\":\"a\",\"source\":\"app\"}"))
+                .isEqualTo(Element.token("s", null, null, "a"));
+    }
+
+    @Test
+    void writtenElementsReadBackEqual() throws Exception {
+        for (Element e : new Element[]{Element.token("a", 1L, 2L, "x\"y"), Element.value("b", null, 7L, 1.5), Element.endOf("c", 3L, null)}) {
+            assertThat(ElementCodec.parse(ElementCodec.write(e))).isEqualTo(e);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "not json at all|not JSON",
+        "[1,2]|not a JSON object",
+        "{\"token\":\"dog\"}|missing 'stream'",
+        "{\"stream\":\"s\"}|needs a 'token' or a 'value'",
+        "{\"stream\":\"s\",\"value\":\"12\"}|'value' must be a number",
+        "{\"stream\":\"s\",\"value\":1e300}|beyond",
+        "{\"stream\":7,\"token\":\"a\"}|'stream' must be a string",
+        "{\"stream\":\"s\",\"seq\":1.5,\"token\":\"a\"}|'seq' must be an integer",
+        "{\"stream\":\"s\",\"seq\":-1,\"token\":\"a\"}|must not be negative",
+        "{\"stream\":\"s\",\"token\":\"a\",\"value\":1}|not both",
+        "{\"stream\":\"s\",\"end\":\"yes\"}|'end' must be true or false",
+        "{\"stream\":\"\",\"token\":\"a\"}|'stream' is empty",
+    })
+    void malformedRecordsAreRejectedWithAReason(String raw, String reason) {
+        assertThatThrownBy(() -> ElementCodec.parse(raw))
+                .isInstanceOf(InvalidElementException.class)
+                .hasMessageContaining(reason);
+    }
+
+    @Test
+    void oversizedFieldsAreRejected() {
+        String longToken = "x".repeat(ElementCodec.MAX_FIELD_CHARS + 1);
+        assertThatThrownBy(() -> ElementCodec.parse("{\"stream\":\"s\",\"token\":\"" + longToken + "\"}"))
+                .hasMessageContaining("exceeds");
+    }
+}

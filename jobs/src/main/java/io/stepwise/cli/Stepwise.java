@@ -1,0 +1,65 @@
+package io.stepwise.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code stepwise} command line: one subcommand per job or tool. */
+@Command(name = "stepwise",
+        mixinStandardHelpOptions = true,
+        versionProvider = Stepwise.Version.class,
+        description = "LSTM sequence models over live streams on Apache Flink.%n",
+        subcommands = {
+            CheckTorchCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class Stepwise implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line; tests execute it in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Stepwise());
+        cl.setExecutionExceptionHandler(Stepwise::handleError);
+        return cl;
+    }
+
+    /**
+     * Errors a user can fix (a missing file, a bad option value, a refused model file) print one
+     * line that says what is wrong, without a stack trace, and exit with 2; anything else is a bug
+     * and shows its stack trace.
+     */
+    static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof UncheckedIOException
+                || e instanceof IllegalStateException) {
+            String msg = e instanceof UncheckedIOException u ? String.valueOf(u.getCause().getMessage()) : e.getMessage();
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                msg = "no such file: " + msg;
+            }
+            cl.getErr().println(cl.getColorScheme().errorText("stepwise " + cl.getCommandName() + ": " + msg));
+            return 2;
+        }
+        e.printStackTrace(cl.getErr());
+        return 1;
+    }
+
+    /** The version from the jar's manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Stepwise.class.getPackage().getImplementationVersion();
+            return new String[]{"stepwise " + (v == null ? "development" : v)};
+        }
+    }
+}
