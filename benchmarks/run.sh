@@ -40,12 +40,12 @@ if $quick; then
   timing=(-f 1 -wi 2 -w 1s -i 1 -r 1s)
   torch_args=(--quick)
 else
-  timing=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
+  timing=(-f 1)  # warm-up and iterations as each benchmark class declares them
   torch_args=()
 fi
 
 echo "JMH (Stepwise), log in target/bench/jmh.log..." >&2
-java -jar "$jar" 'io\.stepwise\.bench\..*Benchmark' "${timing[@]}" -bm avgt \
+java -jar "$jar" 'io\.stepwise\.bench\.\w+Benchmark\.' "${timing[@]}" -bm avgt \
   -jvmArgs "-Xmx2g -Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
   -rf json -rff "$out/jmh.json" "${jmh_extra[@]}" > "$out/jmh.log" 2>&1 \
   || { tail -30 "$out/jmh.log" >&2; echo "JMH failed; full log in $out/jmh.log" >&2; exit 1; }

@@ -11,7 +11,6 @@ The benchmark names match io.stepwise.bench.BenchTable's rows.
 """
 import argparse
 import json
-import statistics
 import time
 
 import torch
@@ -28,7 +27,9 @@ STEP_BATCH = 256    # as io.stepwise.bench.BatchStepBenchmark.BATCH
 
 
 def per_op_us(fn, ops_per_call, rounds, min_seconds):
-    """Median over rounds of the mean time per op; each round runs fn until min_seconds pass."""
+    """The fastest round's mean time per op; each round runs fn until min_seconds pass. Other work
+    on a shared machine only slows a round down, so the fastest is the closest to undisturbed
+    (BenchTable takes JMH's fastest iteration likewise)."""
     results = []
     for _ in range(rounds):
         calls = 0
@@ -40,7 +41,7 @@ def per_op_us(fn, ops_per_call, rounds, min_seconds):
             if elapsed >= min_seconds:
                 break
         results.append(elapsed / (calls * ops_per_call) * 1e6)
-    return statistics.median(results)
+    return min(results)
 
 
 def step_fn(input_size, hidden, batch):

@@ -48,6 +48,10 @@ public class BatchStepBenchmark {
         }
         scratch = lstm.newBatchScratch();
         x = Shape.randomInputs(2, BATCH * s.inputSize());
+        // enough calls for C2 to take the Vector API gate kernel, which is slow until it does
+        for (int i = 0; i < 500; i++) {
+            stepBatch();
+        }
     }
 
     @Benchmark

@@ -73,9 +73,24 @@ public final class BenchTable {
                 sep = ",";
             }
             JsonNode metric = r.path("primaryMetric");
-            out.put(key.toString(), toMicros(metric.path("score").asDouble(), metric.path("scoreUnit").asText()));
+            out.put(key.toString(), toMicros(fastestIteration(metric), metric.path("scoreUnit").asText()));
         }
         return out;
+    }
+
+    /**
+     * The fastest measured iteration, or the score where JMH gave no raw data. Other work on a
+     * shared machine only ever slows an iteration down, so the fastest is the closest to the
+     * undisturbed time; torch_bench.py reports its fastest round likewise.
+     */
+    private static double fastestIteration(JsonNode metric) {
+        double best = Double.POSITIVE_INFINITY;
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode iteration : fork) {
+                best = Math.min(best, iteration.asDouble());
+            }
+        }
+        return Double.isInfinite(best) ? metric.path("score").asDouble() : best;
     }
 
     private static double toMicros(double score, String unit) {
@@ -136,7 +151,7 @@ public final class BenchTable {
             lines.add(String.format(Locale.ROOT, format, row.label(), time(ours), time(theirs), ratio, target).stripTrailing());
         }
         lines.add("");
-        lines.add("ratio: PyTorch time / Stepwise time (higher is better for Stepwise); one thread each.");
+        lines.add("times: fastest measured iteration/round of each; ratio: PyTorch time / Stepwise time; one thread each.");
         Double nd4j = stepwise.get(ND4J_STEP + "1x64");
         Double step = stepwise.get("StepBenchmark.step/1x64");
         if (nd4j != null && step != null) {

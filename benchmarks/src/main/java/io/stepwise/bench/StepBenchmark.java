@@ -48,6 +48,10 @@ public class StepBenchmark {
         state = LstmState.zeros(s.config());
         scratch = lstm.newScratch();
         xs = Shape.randomInputs(2, INPUTS * inputSize);
+        // enough calls for C2 to take the Vector API kernels, which are slow until it does
+        for (int i = 0; i < 50_000; i++) {
+            step();
+        }
     }
 
     @Benchmark
