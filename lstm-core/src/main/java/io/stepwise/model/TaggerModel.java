@@ -190,6 +190,42 @@ public final class TaggerModel implements Model {
         return out;
     }
 
+    /**
+     * Log-probabilities of the tags of whole sentences {@code wordIds[b]}, seq-first
+     * {@code [T][B][tags]} padded to the longest: the offline path. It equals {@link Stepper} bit
+     * for bit (see {@link PackedLstm#forwardSequence}); {@link #forward} is the training path.
+     */
+    public float[] predict(int[][] wordIds) {
+        int batch = wordIds.length;
+        int steps = 0;
+        for (int[] s : wordIds) {
+            steps = Math.max(steps, s.length);
+        }
+        int e = embeddingDim();
+        float[] x = new float[steps * batch * e];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                if (t < wordIds[b].length && wordIds[b][t] >= 0) {
+                    embedding.lookup(wordIds[b][t], x, (t * batch + b) * e);
+                }
+            }
+        }
+        LstmState[] states = new LstmState[batch];
+        for (int b = 0; b < batch; b++) {
+            states[b] = LstmState.zeros(lstmConfig);
+        }
+        int h = lstmConfig.hiddenSize();
+        int k = tags.size();
+        float[] out = packed().forwardSequence(x, steps, batch, states);
+        float[] logp = new float[steps * batch * k];
+        float[] row = new float[k];
+        for (int i = 0; i < steps * batch; i++) {
+            hidden2tag.forwardRow(out, i * h, row);
+            Losses.logSoftmaxRow(row, 0, k, logp, i * k);
+        }
+        return logp;
+    }
+
     /** One forward pass over a padded batch, kept for the backward pass. */
     public final class BatchPass {
         final int steps;

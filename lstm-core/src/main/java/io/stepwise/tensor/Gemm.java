@@ -64,7 +64,8 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return;
         }
-        if ((long) m * n * k >= nativeThreshold) {
+        // k == 0 leaves C = beta * C; ND4J has no buffer of size zero to copy operands into
+        if (k > 0 && (long) m * n * k >= nativeThreshold) {
             nativeGemm(transA, transB, m, n, k, a, aOff, b, bOff, beta, c, cOff);
         } else {
             javaGemm(transA, transB, m, n, k, a, aOff, b, bOff, beta, c, cOff);
@@ -83,7 +84,7 @@ public final class Gemm {
         if (!transA && !transB) {
             // row i of C += row i of A times B: the register-tiled kernel of one LSTM step
             for (int i = 0; i < m; i++) {
-                StepKernel.accumulate(b, bOff, n, a, aOff + i * k, k, c, cOff + i * n);
+                StepKernel.accumulateAt(b, bOff, n, a, aOff + i * k, k, c, cOff + i * n);
             }
         } else if (transA && !transB) {
             // C += sum over p of (column p of A^T) outer (row p of B): rows of B stay contiguous
