@@ -41,9 +41,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = repositoryRoot();
         if (home == null) {
-            System.err.println("bench: cannot find " + SCRIPT + " (it ships with the source tree); run from the "
+            throw new IllegalStateException("cannot find " + SCRIPT + " (it ships with the source tree); run from the "
                     + "Stepwise repository or set -Dstepwise.home=<repository>");
-            return 2;
         }
         List<String> command = new ArrayList<>(List.of("bash", home.resolve(SCRIPT).toString()));
         if (quick) {

@@ -3,6 +3,8 @@ package io.stepwise.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -44,7 +46,13 @@ class BenchCommandTest {
     }
 
     @Test
-    void withoutTheScriptItFailsWithAMessageInsteadOfRunning(@TempDir Path empty) {
-        assertThat(new CommandLine(new BenchCommand(null, empty)).execute()).isEqualTo(2);
+    void withoutTheScriptItFailsWithAOneLineMessage(@TempDir Path empty) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new BenchCommand(null, empty))
+                .setExecutionExceptionHandler(Stepwise::handleError);
+        cl.setErr(new PrintWriter(err));
+
+        assertThat(cl.execute()).isEqualTo(UserErrors.EXIT_BAD_INPUT);
+        assertThat(err.toString()).contains("cannot find benchmarks/run.sh", "-Dstepwise.home").doesNotContain("Exception");
     }
 }
