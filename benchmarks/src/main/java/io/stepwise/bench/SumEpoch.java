@@ -32,9 +32,15 @@ final class SumEpoch implements AutoCloseable {
     private final Optimizer optimizer;
     private final Gemm gemm = new Gemm();
     private final float[][] sequences; // raw ints, [SEQUENCES][LENGTH]
+    private final int batchSize;
     private int epoch;
 
     SumEpoch(long seed) {
+        this(seed, BATCH);
+    }
+
+    SumEpoch(long seed, int batchSize) {
+        this.batchSize = batchSize;
         model = new SumModel(new ModelMeta("sum", 1, Map.of()), HIDDEN, 1, SCALE, SCALE).initRandom(seed);
         optimizer = new Optimizer(model.parameters(), new Adam(LEARNING_RATE));
         SplittableRandom rng = new SplittableRandom(seed + 1);
@@ -54,8 +60,8 @@ final class SumEpoch implements AutoCloseable {
     double batchedEpoch() {
         double total = 0;
         int batches = 0;
-        for (int start = 0; start < SEQUENCES; start += BATCH) {
-            int b = Math.min(BATCH, SEQUENCES - start);
+        for (int start = 0; start < SEQUENCES; start += batchSize) {
+            int b = Math.min(batchSize, SEQUENCES - start);
             total += trainBatch(start, b, false);
             batches++;
         }

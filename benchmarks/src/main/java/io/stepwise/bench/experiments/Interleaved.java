@@ -14,7 +14,7 @@ import java.util.function.DoubleSupplier;
  * round estimates the time undisturbed.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar --add-modules jdk.incubator.vector
- * io.stepwise.bench.experiments.Interleaved aligned|batch [rounds]}
+ * io.stepwise.bench.experiments.Interleaved aligned|batch|gemm [rounds]}
  */
 public final class Interleaved {
 
@@ -35,6 +35,8 @@ public final class Interleaved {
                     variants.put(shape + " " + layout, b::step);
                 }
             }
+        } else if (experiment.equals("gemm")) {
+            variants.putAll(GemmShapes.variants());
         } else {
             for (String shape : List.of("1x64", "64x128")) {
                 for (String path : List.of("native", "java")) {
@@ -62,11 +64,11 @@ public final class Interleaved {
                 times.get(v.getKey()).add((System.nanoTime() - t0) / 1e3 / ops);
             }
         }
-        System.out.printf("%-28s %10s %10s   (us/op over %d interleaved rounds; %s)%n", "variant", "fastest", "median", rounds,
+        System.out.printf("%-34s %10s %10s   (us/op over %d interleaved rounds; %s)%n", "variant", "fastest", "median", rounds,
                 sink == 42 ? "" : "ok");
         times.forEach((name, t) -> {
             double[] a = t.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf("%-28s %10.3f %10.3f%n", name, a[0], a[a.length / 2]);
+            System.out.printf("%-34s %10.3f %10.3f%n", name, a[0], a[a.length / 2]);
         });
     }
 
