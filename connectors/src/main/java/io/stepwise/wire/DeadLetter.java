@@ -16,7 +16,7 @@ public record DeadLetter(String error, String topic, int partition, long offset,
     }
 
     public static DeadLetter of(SourcedElement e, String error) {
-        return new DeadLetter(error, e.topic(), e.partition(), e.offset(), ElementCodec.write(e.element()));
+        return new DeadLetter(error, e.topic(), e.partition(), e.offset(), e.raw());
     }
 
     public String toJson() {

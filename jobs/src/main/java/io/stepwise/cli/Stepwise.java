@@ -11,6 +11,12 @@ import picocli.CommandLine.Command;
         versionProvider = Stepwise.Version.class,
         description = "LSTM sequence models over live streams on Apache Flink.%n",
         subcommands = {
+            TrainCommand.class,
+            EvalCommand.class,
+            DemoCommand.class,
+            DataCommand.class,
+            RunCommand.class,
+            KafkaCommand.class,
             PredictCommand.class,
             ImportTorchCommand.class,
             ExportTorchCommand.class,

@@ -193,7 +193,24 @@ public final class StepKernel {
      */
     public static void gatesBackward(float[] act, int aOff, int h, float[] cPrev, int cpOff, float[] tanhC, int tOff,
                                      float[] dh, int dhOff, float[] dc, int dcOff, float[] dz, int dzOff) {
-        for (int j = 0; j < h; j++) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int j = 0;
+        // same operations in the same order as the scalar tail, so both give the same bits
+        for (; j + L <= h; j += L) {
+            FloatVector i = FloatVector.fromArray(S, act, aOff + j);
+            FloatVector f = FloatVector.fromArray(S, act, aOff + h + j);
+            FloatVector g = FloatVector.fromArray(S, act, aOff + 2 * h + j);
+            FloatVector o = FloatVector.fromArray(S, act, aOff + 3 * h + j);
+            FloatVector tc = FloatVector.fromArray(S, tanhC, tOff + j);
+            FloatVector dhj = FloatVector.fromArray(S, dh, dhOff + j);
+            FloatVector dcj = FloatVector.fromArray(S, dc, dcOff + j).add(dhj.mul(o).mul(one.sub(tc.mul(tc))));
+            dcj.mul(g).mul(i).mul(one.sub(i)).intoArray(dz, dzOff + j);
+            dcj.mul(FloatVector.fromArray(S, cPrev, cpOff + j)).mul(f).mul(one.sub(f)).intoArray(dz, dzOff + h + j);
+            dcj.mul(i).mul(one.sub(g.mul(g))).intoArray(dz, dzOff + 2 * h + j);
+            dhj.mul(tc).mul(o).mul(one.sub(o)).intoArray(dz, dzOff + 3 * h + j);
+            dcj.mul(f).intoArray(dc, dcOff + j);
+        }
+        for (; j < h; j++) {
             float i = act[aOff + j];
             float f = act[aOff + h + j];
             float g = act[aOff + 2 * h + j];

@@ -12,12 +12,13 @@ import io.stepwise.model.Vocabulary;
 import io.stepwise.tensor.Gemm;
 import io.stepwise.tensor.ParameterSet;
 import io.stepwise.tensor.Tensor;
-import io.stepwise.train.Optimizer;
+import io.stepwise.train.TaggedSentence;
+import io.stepwise.train.TaggerTutorial;
+import io.stepwise.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Runs a PyTorch reference file (the formats of shared/fixtures: the tutorial's seed tensor, LSTM
@@ -238,14 +239,9 @@ public final class FixtureCheck {
     private void checkTraining(JsonNode f) {
         TaggerModel model = taggerFrom(f, JsonTensors.stateDict(f.get("initial_weights")));
         JsonNode ref = f.get("float32");
-        List<int[]> sentences = new ArrayList<>();
-        List<int[]> tagSeqs = new ArrayList<>();
-        for (JsonNode pair : f.get("training_data")) {
-            sentences.add(ids(model.words(), pair.get(0)));
-            tagSeqs.add(ids(model.tags(), pair.get(1)));
-        }
+        List<TaggedSentence> data = TaggerTutorial.trainingData(f.get("training_data"));
         if (ref.has("tag_scores_before_training_sentence0")) {
-            float[] before = model.forward(new int[][]{sentences.get(0)}, gemm).logProbs;
+            float[] before = model.forward(new int[][]{ids(model.words(), f.get("training_data").get(0).get(0))}, gemm).logProbs;
             compare("before training", "tag scores sentence 0", before, ref.get("tag_scores_before_training_sentence0"), FORWARD_TOL, false);
             if (f.has("tutorial_printed_sentence0")) {
                 compare("before training", "tutorial printed (4 dp)", before, f.get("tutorial_printed_sentence0").get("before"), PRINTED_4DP_TOL, false);
@@ -253,18 +249,7 @@ public final class FixtureCheck {
         }
         JsonNode refLosses = ref.get("loss_all_epochs_per_sentence");
         int epochs = refLosses.size();
-        float[] losses = new float[epochs * sentences.size()];
-        try (Optimizer sgd = new Optimizer(model.parameters(), new Sgd(0.1))) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                for (int s = 0; s < sentences.size(); s++) {
-                    model.parameters().zeroGrad();
-                    TaggerModel.BatchPass pass = model.forward(new int[][]{sentences.get(s)}, gemm);
-                    losses[epoch * sentences.size() + s] = (float) model.backward(pass, new int[][]{tagSeqs.get(s)}, gemm);
-                    sgd.step(epoch);
-                }
-            }
-        }
-        model.weightsChanged();
+        float[] losses = TaggerTutorial.train(model, data, epochs, TrainingListener.NONE);
         compare("training (SGD 0.1, " + epochs + " epochs)", "loss per epoch and sentence", losses, refLosses, GRAD_REL_TOL, true);
         Map<String, Tensor> finalWeights = JsonTensors.stateDict(ref.get("final_weights"));
         for (Map.Entry<String, Tensor> e : finalWeights.entrySet()) {
@@ -317,9 +302,7 @@ public final class FixtureCheck {
     }
 
     static List<String> byIndex(JsonNode wordToIx) {
-        String[] out = new String[wordToIx.size()];
-        wordToIx.fields().forEachRemaining(e -> out[e.getValue().asInt()] = e.getKey());
-        return List.of(out);
+        return TaggerTutorial.byIndex(wordToIx);
     }
 
     private static Lstm lstmWith(LstmConfig cfg, Map<String, Tensor> weights) {

@@ -40,25 +40,33 @@ public final class InferenceJob {
 
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
+        build(env, "");
+    }
+
+    /**
+     * Adds the job's operators with {@code prefix} before every operator uid and name, so that
+     * several inference pipelines (one per model) can share one Flink job.
+     */
+    public void build(StreamExecutionEnvironment env, String prefix) {
         TypeInformation<RawRecord> raw = TypeInformation.of(RawRecord.class);
         SingleOutputStreamOperator<SourcedElement> parsed = env
-                .fromSource(elements, WatermarkStrategy.noWatermarks(), "elements", raw).uid("elements-source")
-                .process(new ParseElements()).uid("parse-elements").name("parse elements");
+                .fromSource(elements, WatermarkStrategy.noWatermarks(), prefix + "elements", raw).uid(prefix + "elements-source")
+                .process(new ParseElements()).uid(prefix + "parse-elements").name("parse elements");
         SingleOutputStreamOperator<ModelAnnouncement> announcements = env
-                .fromSource(modelVersions, WatermarkStrategy.noWatermarks(), "model versions", raw).uid("model-versions-source")
+                .fromSource(modelVersions, WatermarkStrategy.noWatermarks(), prefix + "model versions", raw).uid(prefix + "model-versions-source")
                 .setParallelism(1)
-                .process(new ParseAnnouncements()).uid("parse-model-versions").name("parse model versions")
+                .process(new ParseAnnouncements()).uid(prefix + "parse-model-versions").name("parse model versions")
                 .setParallelism(1);
         BroadcastStream<ModelAnnouncement> broadcast = announcements.broadcast(RunningInference.MODEL_VERSIONS);
 
         SingleOutputStreamOperator<KeyedJson> out = parsed
                 .keyBy(SourcedElement::stream)
                 .connect(broadcast)
-                .process(new RunningInference(options, initialModel)).uid("running-inference").name("running inference");
-        out.sinkTo(results).uid("results-sink").name("results");
+                .process(new RunningInference(options, initialModel)).uid(prefix + "running-inference").name("running inference");
+        out.sinkTo(results).uid(prefix + "results-sink").name("results");
 
         DataStream<KeyedJson> dead = parsed.getSideOutput(RunningInference.DEAD_LETTERS)
                 .union(announcements.getSideOutput(RunningInference.DEAD_LETTERS), out.getSideOutput(RunningInference.DEAD_LETTERS));
-        dead.sinkTo(deadLetters).uid("dead-letters-sink").name("dead letters");
+        dead.sinkTo(deadLetters).uid(prefix + "dead-letters-sink").name("dead letters");
     }
 }

@@ -39,6 +39,6 @@ public class ParseElements extends ProcessFunction<RawRecord, SourcedElement> {
         if (e.ts() == null && r.timestamp() >= 0) {
             e = new Element(e.stream(), e.seq(), r.timestamp(), e.token(), e.value(), e.end());
         }
-        out.collect(new SourcedElement(e, r.topic(), r.partition(), r.offset()));
+        out.collect(new SourcedElement(e, r.topic(), r.partition(), r.offset(), r.value()));
     }
 }

@@ -1,0 +1,265 @@
+package io.stepwise.cli;
+
+import io.stepwise.io.Conllu;
+import io.stepwise.model.ModelKind;
+import io.stepwise.model.ModelMeta;
+import io.stepwise.model.TaggerModel;
+import io.stepwise.train.LossCurve;
+import io.stepwise.train.OptimizerKind;
+import io.stepwise.train.TaggedSentence;
+import io.stepwise.train.TaggerEvaluation;
+import io.stepwise.train.TaggerTrainer;
+import io.stepwise.train.TaggerTutorial;
+import io.stepwise.train.TrainingListener;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code stepwise train tagger}: the tutorial's tagger, on its two sentences or on a CoNLL-U treebank. */
+@Command(name = "tagger",
+        description = {
+            "Trains the part-of-speech tagger (Embedding -> LSTM -> Linear -> log-softmax).",
+            "  --tutorial            the PyTorch tutorial's two sentences, SGD 0.1, one sentence per step;",
+            "                        starts from the tutorial's own initial weights unless --seed is given,",
+            "                        and prints the tutorial's before/after tables.",
+            "  --conllu TRAIN.conllu a CoNLL-U treebank (UPOS), mini-batched Adam; with --dev, prints dev",
+            "                        accuracy after every epoch."})
+public final class TrainTaggerCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--tutorial", description = "Train on the tutorial's two sentences.")
+    boolean tutorial;
+
+    @Option(names = "--conllu", paramLabel = "TRAIN.conllu", description = "Training treebank (CoNLL-U).")
+    Path conllu;
+
+    @Option(names = "--dev", paramLabel = "DEV.conllu", description = "Development treebank, for accuracy after every epoch.")
+    Path dev;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the data (default: 300 with --tutorial, else 10).")
+    Integer epochs;
+
+    @Option(names = "--embedding", paramLabel = "N", description = "Word embedding size (default: 64).")
+    Integer embedding;
+
+    @Option(names = "--hidden", paramLabel = "N", description = "LSTM hidden size (default: 128).")
+    Integer hidden;
+
+    @Option(names = "--layers", paramLabel = "N", description = "LSTM layers (default: 1).")
+    Integer layers;
+
+    @Option(names = "--batch", paramLabel = "N", description = "Sentences per optimizer step (default: 32).")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.002 for Adam, 0.1 for SGD).")
+    Double lr;
+
+    @Option(names = "--optimizer", paramLabel = "adam|sgd", description = "ND4J updater (default: adam).")
+    String optimizer;
+
+    @Option(names = "--min-count", paramLabel = "N", description = "Words seen fewer times become <unk> (default: 2).")
+    Integer minCount;
+
+    @Option(names = "--clip", paramLabel = "NORM", description = "Clip the gradient's global norm, 0 for none (default: 5).")
+    Double clip;
+
+    @Mixin
+    ModelOutputOptions output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (tutorial == (conllu != null)) {
+            throw new IllegalArgumentException("give either --tutorial or --conllu TRAIN.conllu");
+        }
+        return tutorial ? tutorial() : treebank();
+    }
+
+    // ---- the tutorial ---------------------------------------------------------------------------
+
+    private int tutorial() throws Exception {
+        if (dev != null || embedding != null || hidden != null || layers != null || batch != null || lr != null
+                || optimizer != null || minCount != null || clip != null) {
+            throw new IllegalArgumentException("--tutorial trains exactly as the tutorial does; it takes only --epochs, --seed and the output options");
+        }
+        int n = epochs == null ? TaggerTutorial.EPOCHS : positive("--epochs", epochs);
+        output.checkWritable(false);
+        PrintWriter out = spec.commandLine().getOut();
+        TaggerTutorial t = TaggerTutorial.load();
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("data", "PyTorch tutorial 'Sequence Models and LSTM Networks', the tagger's 2 training sentences");
+        provenance.put("initial_weights", output.seed == null ? "the tutorial's (torch.manual_seed(1))" : "seeded random");
+        if (output.seed != null) {
+            provenance.put("seed", output.seed);
+        }
+        provenance.put("optimizer", "sgd");
+        provenance.put("learning_rate", TaggerTutorial.LEARNING_RATE);
+        provenance.put("epochs", n);
+        provenance.putAll(ModelMeta.platform());
+        ModelMeta meta = new ModelMeta(output.name(ModelKind.TAGGER), output.version, provenance);
+        TaggerModel model = output.seed == null ? t.initialModel(meta) : t.randomModel(meta, output.seed);
+
+        TaggedSentence first = t.trainingData().get(0);
+        printScores(out, "Before training", model, first.words());
+        LossCurve curve = new LossCurve();
+        ProgressListener bar = new ProgressListener(System.err, "sentences");
+        try {
+            TaggerTutorial.train(model, t.trainingData(), n, curve.andThen(bar));
+        } finally {
+            bar.close();
+        }
+        printScores(out, "After training", model, first.words());
+        finish(out, model, curve, "tagger (tutorial): mean loss per epoch");
+        return 0;
+    }
+
+    /** The tutorial's table: each word with its tag and the log-probability of every tag. */
+    static void printScores(PrintWriter out, String title, TaggerModel model, List<String> words) {
+        List<String> tags = model.tags().entries();
+        out.printf("%s: tag scores (log-probabilities) for \"%s\"%n", title, String.join(" ", words));
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-10s %-5s", "word", "tag"));
+        for (String tag : tags) {
+            head.append(String.format(Locale.ROOT, " %9s", tag));
+        }
+        out.println(head);
+        TaggerModel.Stepper stepper = model.newStepper();
+        io.stepwise.lstm.LstmState state = io.stepwise.lstm.LstmState.zeros(model.lstmConfig());
+        for (String w : words) {
+            TaggerModel.Tagged tagged = stepper.step(w, state);
+            float[] scores = stepper.lastLogProbabilities();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-10s %-5s", w, tagged.tag()));
+            for (float s : scores) {
+                line.append(String.format(Locale.ROOT, " %9.4f", s));
+            }
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    // ---- a treebank -----------------------------------------------------------------------------
+
+    private int treebank() throws Exception {
+        TaggerTrainer.Options d = TaggerTrainer.Options.defaults();
+        OptimizerKind kind = optimizer == null ? d.optimizer() : parseOptimizer(optimizer);
+        double rate = lr != null ? lr : kind == OptimizerKind.SGD ? 0.1 : d.learningRate();
+        TaggerTrainer.Options opts = d
+                .withSizes(embedding == null ? d.embeddingDim() : positive("--embedding", embedding),
+                        hidden == null ? d.hiddenSize() : positive("--hidden", hidden),
+                        layers == null ? d.numLayers() : positive("--layers", layers))
+                .withBatchSize(batch == null ? d.batchSize() : positive("--batch", batch))
+                .withEpochs(epochs == null ? d.epochs() : positive("--epochs", epochs))
+                .withLearningRate(rate, kind)
+                .withMinCount(minCount == null ? d.minCount() : positive("--min-count", minCount))
+                .withClipNorm(clip == null ? d.clipNorm() : clip)
+                .withSeed(output.seedOr(d.seed()));
+        output.checkWritable(true);
+        requireFile(conllu, "--conllu");
+        if (dev != null) {
+            requireFile(dev, "--dev");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<TaggedSentence> train = Conllu.read(conllu);
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException(conllu + " holds no sentences");
+        }
+        List<TaggedSentence> devData = dev == null ? List.of() : Conllu.read(dev);
+        out.printf(Locale.ROOT, "training on %s: %d sentences, %d words%s%n", conllu.getFileName(), train.size(),
+                words(train), dev == null ? "" : String.format(Locale.ROOT, "; dev %s: %d sentences", dev.getFileName(), devData.size()));
+
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("train_data", DataFiles.describe(conllu));
+        if (dev != null) {
+            provenance.put("dev_data", DataFiles.describe(dev));
+        }
+        if (DataFiles.isEnglishEwt(conllu)) {
+            provenance.put("attribution", DataFiles.EWT_ATTRIBUTION);
+        }
+        provenance.put("trainer", opts.provenance());
+        provenance.putAll(ModelMeta.platform());
+        TaggerTrainer trainer = new TaggerTrainer(opts);
+        ModelMeta meta = new ModelMeta(output.name(ModelKind.TAGGER), output.version, provenance);
+        TaggerModel model = trainer.newModel(meta, train);
+        out.printf(Locale.ROOT, "vocabulary: %d words (min count %d, rest <unk>), %d tags%n",
+                model.words().size(), opts.minCount(), model.tags().size());
+        out.flush();
+
+        LossCurve curve = new LossCurve();
+        ProgressListener bar = new ProgressListener(System.err, "sentences");
+        TrainingListener epochLines = new TrainingListener() {
+            @Override
+            public void epochDone(Epoch e) {
+                Double acc = e.metrics().get("dev_accuracy");
+                out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f%s%n", e.epoch() + 1, opts.epochs(), e.meanLoss(),
+                        acc == null ? "" : String.format(Locale.ROOT, "  dev accuracy %.4f", acc));
+                out.flush();
+            }
+        };
+        TaggerTrainer.Result result;
+        try {
+            result = trainer.train(model, train, devData, curve.andThen(bar).andThen(epochLines));
+        } finally {
+            bar.close();
+        }
+        if (!result.devAccuracy().isEmpty()) {
+            // the provenance is fixed at construction; record the final dev accuracy on a copy
+            Map<String, Object> withScore = new LinkedHashMap<>(provenance);
+            TaggerEvaluation.Accuracy acc = TaggerEvaluation.accuracy(model, devData);
+            withScore.put("dev_accuracy", acc.value());
+            model = model.withMeta(new ModelMeta(meta.name(), meta.version(), withScore));
+        }
+        finish(out, model, curve, "tagger on " + conllu.getFileName() + ": loss");
+        return 0;
+    }
+
+    private void finish(PrintWriter out, TaggerModel model, LossCurve curve, String plotTitle) throws Exception {
+        String saved = output.save(model);
+        if (saved != null) {
+            out.println(saved);
+        }
+        if (output.plot != null) {
+            Plots.lossCurve(curve, plotTitle, output.plot);
+            out.println("loss curve written to " + output.plot);
+        }
+        out.flush();
+    }
+
+    private static long words(List<TaggedSentence> s) {
+        return s.stream().mapToLong(TaggedSentence::length).sum();
+    }
+
+    static OptimizerKind parseOptimizer(String s) {
+        try {
+            return OptimizerKind.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--optimizer must be adam or sgd, got '" + s + "'");
+        }
+    }
+
+    static int positive(String option, int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1, got " + v);
+        }
+        return v;
+    }
+
+    static void requireFile(Path p, String option) {
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException(option + " " + p + ": no such file");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.stepwise.train;
+
+import io.stepwise.model.SumModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The notebook's test of the sum regressor: for lengths 2, 4, 8, ... on fresh sequences with
+ * {@code num_prob = 1}, the squared error of the final running sum. The model runs stepwise, one
+ * element at a time from the zero state, exactly as the streaming job will serve it.
+ */
+public final class SumEvaluation {
+
+    /**
+     * The errors at one length over {@code sequences} test sequences: mean and standard deviation of
+     * the squared error of the final sum, its root, and the standard deviation of the true sum (the
+     * error of predicting the mean, for scale).
+     */
+    public record Row(int length, int sequences, double meanSquaredError, double stdSquaredError, double rmse, double stdTrueSum) {
+        /** RMSE as a share of the true sum's standard deviation; 0.01 is "within 1%". */
+        public double relativeError() {
+            return rmse / stdTrueSum;
+        }
+    }
+
+    private SumEvaluation() {
+    }
+
+    /** Lengths 2, 4, 8, ... up to and including {@code maxLength} (and maxLength itself if no power of 2). */
+    public static List<Integer> lengths(int maxLength) {
+        List<Integer> out = new ArrayList<>();
+        for (int n = 2; n <= maxLength; n *= 2) {
+            out.add(n);
+        }
+        if (out.isEmpty() || out.get(out.size() - 1) != maxLength) {
+            out.add(maxLength);
+        }
+        return out;
+    }
+
+    public static List<Row> evaluate(SumModel model, int maxLength, int sequences, long seed) {
+        SumData data = new SumData(seed);
+        List<Row> rows = new ArrayList<>();
+        for (int length : lengths(maxLength)) {
+            rows.add(evaluateLength(model, length, sequences, data));
+        }
+        return rows;
+    }
+
+    static Row evaluateLength(SumModel model, int length, int sequences, SumData data) {
+        double[] sq = new double[sequences];
+        double[] sums = new double[sequences];
+        SumModel.Stepper stepper = model.newStepper();
+        for (int i = 0; i < sequences; i++) {
+            double[] values = data.sequence(length, 1.0);
+            io.stepwise.lstm.LstmState state = io.stepwise.lstm.LstmState.zeros(model.lstmConfig());
+            double predicted = 0;
+            double sum = 0;
+            for (double v : values) {
+                predicted = stepper.step(v, state);
+                sum += v;
+            }
+            sums[i] = sum;
+            sq[i] = (predicted - sum) * (predicted - sum);
+        }
+        double mse = mean(sq);
+        return new Row(length, sequences, mse, std(sq, mse), Math.sqrt(mse), std(sums, mean(sums)));
+    }
+
+    private static double mean(double[] x) {
+        double s = 0;
+        for (double v : x) {
+            s += v;
+        }
+        return s / x.length;
+    }
+
+    /** Population standard deviation, as numpy's {@code std} computes it. */
+    private static double std(double[] x, double mean) {
+        double s = 0;
+        for (double v : x) {
+            s += (v - mean) * (v - mean);
+        }
+        return Math.sqrt(s / x.length);
+    }
+}

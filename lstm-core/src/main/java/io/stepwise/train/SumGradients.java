@@ -1,0 +1,153 @@
+package io.stepwise.train;
+
+import io.stepwise.model.ModelMeta;
+import io.stepwise.model.SumModel;
+import io.stepwise.tensor.Gemm;
+import io.stepwise.tensor.ParameterSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The gradient of the sum regressor's weighted loss over one batch, computed by several threads at
+ * once: each thread runs a copy of the model over its share of the batch's sequences, and the
+ * shares' gradients are combined, in a fixed order, weighted by their share of the loss weights.
+ * The result is the gradient of the whole batch (to float rounding), and the same inputs give
+ * the same bits every time, whatever the threads' timing.
+ */
+final class SumGradients implements AutoCloseable {
+
+    private final SumModel model;
+    private final SumModel[] replicas; // [0] is the model itself
+    private final Gemm[] gemms;
+    private final ExecutorService pool;
+
+    SumGradients(SumModel model, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.model = model;
+        this.replicas = new SumModel[threads];
+        this.gemms = new Gemm[threads];
+        replicas[0] = model;
+        for (int k = 0; k < threads; k++) {
+            if (k > 0) {
+                replicas[k] = new SumModel(new ModelMeta("replica", 1, Map.of()), model.lstmConfig().hiddenSize(),
+                        model.lstmConfig().numLayers(), model.inputScale(), model.targetScale());
+            }
+            gemms[k] = new Gemm();
+        }
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "sum-gradients");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Leaves in the model's gradients the gradient of the weighted MSE over the batch
+     * {@code x, y, w} ({@code [T][B]}, scaled units) and returns that loss.
+     */
+    double compute(float[] x, float[] y, float[] w, int steps, int batch) {
+        int parts = Math.min(replicas.length, batch);
+        if (parts == 1) {
+            model.parameters().zeroGrad();
+            return model.backward(model.forward(x, steps, batch, gemms[0]), y, w, gemms[0]);
+        }
+        double[] losses = new double[parts];
+        double[] weightSums = new double[parts];
+        List<Future<?>> running = new ArrayList<>();
+        for (int k = 1; k < parts; k++) {
+            copyWeights(model.parameters(), replicas[k].parameters());
+            int part = k;
+            running.add(pool.submit(() -> run(part, parts, x, y, w, steps, batch, losses, weightSums)));
+        }
+        run(0, parts, x, y, w, steps, batch, losses, weightSums);
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while computing gradients", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+        double total = 0;
+        for (double s : weightSums) {
+            total += s;
+        }
+        if (total == 0) {
+            return 0;
+        }
+        // each share's loss is normalised by its own weight sum; the batch's by the total
+        double loss = 0;
+        for (int k = 0; k < parts; k++) {
+            loss += weightSums[k] / total * losses[k];
+        }
+        scale(model.parameters(), (float) (weightSums[0] / total));
+        for (int k = 1; k < parts; k++) {
+            addScaled(replicas[k].parameters(), (float) (weightSums[k] / total), model.parameters());
+        }
+        return loss;
+    }
+
+    private void run(int k, int parts, float[] x, float[] y, float[] w, int steps, int batch,
+                     double[] losses, double[] weightSums) {
+        int from = (int) ((long) batch * k / parts);
+        int to = (int) ((long) batch * (k + 1) / parts);
+        int b = to - from;
+        float[] xs = new float[steps * b];
+        float[] ys = new float[steps * b];
+        float[] ws = new float[steps * b];
+        double wsum = 0;
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(x, t * batch + from, xs, t * b, b);
+            System.arraycopy(y, t * batch + from, ys, t * b, b);
+            System.arraycopy(w, t * batch + from, ws, t * b, b);
+        }
+        for (float v : ws) {
+            wsum += v;
+        }
+        SumModel m = replicas[k];
+        m.parameters().zeroGrad();
+        losses[k] = m.backward(m.forward(xs, steps, b, gemms[k]), ys, ws, gemms[k]);
+        weightSums[k] = wsum;
+    }
+
+    private static void copyWeights(ParameterSet from, ParameterSet to) {
+        for (ParameterSet.Parameter p : from.asMap().values()) {
+            System.arraycopy(p.data(), 0, to.get(p.name()).data(), 0, p.data().length);
+        }
+    }
+
+    private static void scale(ParameterSet set, float a) {
+        for (ParameterSet.Parameter p : set.asMap().values()) {
+            float[] g = p.gradData();
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= a;
+            }
+        }
+    }
+
+    private static void addScaled(ParameterSet from, float a, ParameterSet to) {
+        for (ParameterSet.Parameter p : from.asMap().values()) {
+            float[] src = p.gradData();
+            float[] dst = to.get(p.name()).gradData();
+            for (int i = 0; i < src.length; i++) {
+                dst[i] += a * src[i];
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

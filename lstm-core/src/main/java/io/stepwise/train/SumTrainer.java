@@ -1,0 +1,335 @@
+package io.stepwise.train;
+
+import io.stepwise.lstm.LstmConfig;
+import io.stepwise.model.ModelMeta;
+import io.stepwise.model.SumModel;
+import io.stepwise.tensor.ParameterSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Trains the notebook's sum regressor on fresh random sequences with Adam, the loss on the running
+ * sum at every step, not only the last, so that what the streaming job reads after each element is
+ * a trained running sum.
+ */
+public final class SumTrainer {
+
+    /**
+     * Settings of a sum-regressor training run.
+     *
+     * @param hiddenSize         LSTM hidden size H (default 64)
+     * @param numLayers          LSTM layers (default 1)
+     * @param maxLength          longest training sequence; the evaluation goes up to it too (default 256)
+     * @param steps              optimizer steps; 0 when {@code minutes} bounds the run instead
+     * @param minutes            wall-clock budget; 0 when {@code steps} bounds the run. A timed run is
+     *                           not reproducible (how far it gets depends on the machine)
+     * @param batchSize          sequences per step
+     * @param learningRate       Adam's learning rate at the start
+     * @param finalLearningRate  the learning rate at the end; it decays geometrically in between
+     * @param clipNorm           largest global gradient norm, 0 for none
+     * @param seed               seeds the initial weights and the training data
+     * @param inputScale         the network sees value / inputScale
+     * @param targetScale        the network predicts sum / targetScale
+     * @param forgetBias         added to the forget gate's bias at initialisation
+     * @param integratorInit     start the cell candidate (gate g) with zero bias and no recurrent input,
+     *                           so that each cell starts as a leaky integrator of the input
+     * @param startLength        longest sequence at the start of the curriculum
+     * @param curriculumShare    share of the run over which the longest length grows to maxLength
+     * @param shortShare         share of steps whose length is drawn log-uniformly below the current longest
+     * @param weightKnee         step t's loss weight is 1 up to this length and knee / t beyond
+     * @param minNumProb         each batch's num_prob is uniform in [minNumProb, 1]
+     * @param threads            threads that share each batch (default 2, fixed rather than taken from
+     *                           the machine, so that a seed gives the same model everywhere)
+     */
+    public record Options(int hiddenSize, int numLayers, int maxLength, long steps, double minutes, int batchSize,
+                          double learningRate, double finalLearningRate, double clipNorm, long seed,
+                          float inputScale, float targetScale, float forgetBias, boolean integratorInit,
+                          int startLength, double curriculumShare, double shortShare, int weightKnee, double minNumProb,
+                          int threads) {
+
+        public Options {
+            if (hiddenSize < 1 || numLayers < 1) {
+                throw new IllegalArgumentException("hidden size and layers must be >= 1");
+            }
+            if (maxLength < 2) {
+                throw new IllegalArgumentException("max length must be >= 2, got " + maxLength);
+            }
+            if ((steps > 0) == (minutes > 0)) {
+                throw new IllegalArgumentException("give either a number of steps or minutes, not both");
+            }
+            if (steps < 0 || minutes < 0) {
+                throw new IllegalArgumentException("steps and minutes must be positive");
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+            }
+            if (!(learningRate > 0) || !(finalLearningRate > 0)) {
+                throw new IllegalArgumentException("learning rates must be > 0");
+            }
+            if (startLength < 1) {
+                throw new IllegalArgumentException("start length must be >= 1");
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+            if (!(minNumProb > 0 && minNumProb <= 1)) {
+                throw new IllegalArgumentException("min num_prob must be in (0, 1]");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(64, 1, 256, DEFAULT_STEPS, 0, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, DEFAULT_LEARNING_RATE / 100, 1.0, 1, 1000f, 1000f, 5f, true,
+                    8, 0.3, 0.25, 16, 0.5, 2);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, s, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads);
+        }
+
+        public Options withSize(int hidden, int maxLen) {
+            return new Options(hidden, numLayers, maxLen, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, Math.min(startLength, maxLen),
+                    curriculumShare, shortShare, weightKnee, minNumProb, threads);
+        }
+
+        /** A run of {@code n} steps. */
+        public Options withSteps(long n) {
+            return new Options(hiddenSize, numLayers, maxLength, n, 0, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads);
+        }
+
+        /** A run of {@code m} minutes. */
+        public Options withMinutes(double m) {
+            return new Options(hiddenSize, numLayers, maxLength, 0, m, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads);
+        }
+
+        public Options withThreads(int n) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, n);
+        }
+
+        public Options withBatchSize(int b) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, b, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads);
+        }
+
+        public Options withLearningRates(double start, double end) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, start, end,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads);
+        }
+
+        public Options withScales(float input, float target) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, input, target, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads);
+        }
+
+        public Options withInit(float forget, boolean integrator) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forget, integrator, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads);
+        }
+
+        public Options withCurriculum(int start, double share, double shortSteps) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, start, share,
+                    shortSteps, weightKnee, minNumProb, threads);
+        }
+
+        public Options withLoss(int knee, double numProb, double clip) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clip, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, knee, numProb, threads);
+        }
+
+        public Map<String, Object> provenance() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("hidden_size", hiddenSize);
+            m.put("num_layers", numLayers);
+            m.put("max_length", maxLength);
+            if (steps > 0) {
+                m.put("steps", steps);
+            } else {
+                m.put("minutes", minutes);
+            }
+            m.put("batch_size", batchSize);
+            m.put("optimizer", "adam");
+            m.put("learning_rate", learningRate);
+            m.put("final_learning_rate", finalLearningRate);
+            m.put("clip_norm", clipNorm);
+            m.put("seed", seed);
+            m.put("input_scale", inputScale);
+            m.put("target_scale", targetScale);
+            m.put("forget_bias", forgetBias);
+            m.put("integrator_init", integratorInit);
+            m.put("start_length", startLength);
+            m.put("curriculum_share", curriculumShare);
+            m.put("short_share", shortShare);
+            m.put("weight_knee", weightKnee);
+            m.put("min_num_prob", minNumProb);
+            m.put("threads", threads);
+            return m;
+        }
+    }
+
+    /** How a run went: the steps it took and the loss over its last epoch. */
+    public record Result(SumModel model, long steps, double seconds, double lastEpochLoss) {
+    }
+
+    /** Optimizer steps of the default run. */
+    public static final long DEFAULT_STEPS = 20000;
+    /** Sequences per step of the default run. */
+    public static final int DEFAULT_BATCH = 64;
+    /** Adam's starting learning rate in the default run. */
+    public static final double DEFAULT_LEARNING_RATE = 3e-3;
+
+    /** Steps per reported epoch. */
+    public static final int STEPS_PER_EPOCH = 100;
+
+    private final Options options;
+
+    public SumTrainer(Options options) {
+        this.options = options;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** A model with this run's sizes and scales and its initialisation. */
+    public SumModel newModel(ModelMeta meta) {
+        SumModel model = new SumModel(meta, options.hiddenSize(), options.numLayers(), options.inputScale(), options.targetScale());
+        model.initRandom(options.seed());
+        initialise(model.parameters(), model.lstmConfig(), options.forgetBias(), options.integratorInit());
+        model.weightsChanged();
+        return model;
+    }
+
+    /**
+     * Adjusts PyTorch's default initialisation so that cells start out able to hold a sum: a
+     * forget-gate bias near 1 lets a cell remember over hundreds of steps, and, with
+     * {@code integrator}, a cell candidate without bias or recurrent input adds only the scaled
+     * input, which a large input scale keeps in tanh's linear range.
+     */
+    static void initialise(ParameterSet params, LstmConfig cfg, float forgetBias, boolean integrator) {
+        int h = cfg.hiddenSize();
+        for (int l = 0; l < cfg.numLayers(); l++) {
+            float[] bih = params.get(SumModel.LSTM + LstmConfig.biasIh(l)).data();
+            float[] bhh = params.get(SumModel.LSTM + LstmConfig.biasHh(l)).data();
+            for (int j = h; j < 2 * h; j++) {
+                bih[j] += forgetBias / 2;
+                bhh[j] += forgetBias / 2;
+            }
+            if (integrator) {
+                float[] whh = params.get(SumModel.LSTM + LstmConfig.weightHh(l)).data();
+                for (int j = 2 * h; j < 3 * h; j++) {
+                    bih[j] = 0;
+                    bhh[j] = 0;
+                    java.util.Arrays.fill(whh, j * h, (j + 1) * h, 0f);
+                }
+            }
+        }
+    }
+
+    /** Builds a model and trains it. */
+    public Result train(ModelMeta meta, TrainingListener listener) {
+        return train(newModel(meta), listener);
+    }
+
+    /** Trains {@code model} in place. */
+    public Result train(SumModel model, TrainingListener listener) {
+        Options o = options;
+        SumData data = new SumData(new SplittableRandom(o.seed()).split().nextLong());
+        Adam adam = new Adam(o.learningRate());
+        float inScale = model.inputScale();
+        float outScale = model.targetScale();
+        long budgetNanos = (long) (o.minutes() * 60e9);
+        int epochs = o.steps() > 0 ? (int) ((o.steps() + STEPS_PER_EPOCH - 1) / STEPS_PER_EPOCH) : -1;
+        listener.trainingStarted("sum", epochs);
+        long start = System.nanoTime();
+        long step = 0;
+        long sequences = 0;
+        int epoch = 0;
+        double epochLoss = 0;
+        int epochSteps = 0;
+        double progress = 0;
+        double lastEpochLoss = Double.NaN;
+        try (Optimizer opt = new Optimizer(model.parameters(), adam); SumGradients gradients = new SumGradients(model, o.threads())) {
+            listener.epochStarted(0);
+            while (progress < 1) {
+                int steps = length(progress, data);
+                int batch = o.batchSize();
+                int n = steps * batch;
+                float[] values = new float[n];
+                float[] sums = new float[n];
+                data.batch(steps, batch, o.minNumProb() + (1 - o.minNumProb()) * data.nextDouble(), values, sums);
+                float[] weights = new float[n];
+                for (int t = 0; t < steps; t++) {
+                    float w = t + 1 <= o.weightKnee() ? 1f : (float) o.weightKnee() / (t + 1);
+                    java.util.Arrays.fill(weights, t * batch, (t + 1) * batch, w);
+                }
+                for (int i = 0; i < n; i++) {
+                    values[i] /= inScale;
+                    sums[i] /= outScale;
+                }
+                double loss = gradients.compute(values, sums, weights, steps, batch);
+                if (o.clipNorm() > 0) {
+                    model.parameters().clipGradNorm(o.clipNorm());
+                }
+                adam.setLearningRate(o.learningRate() * Math.pow(o.finalLearningRate() / o.learningRate(), progress));
+                opt.step(epoch);
+                step++;
+                sequences += batch;
+                long elapsed = System.nanoTime() - start;
+                progress = o.steps() > 0 ? (double) step / o.steps() : (double) elapsed / budgetNanos;
+                progress = Math.min(1, progress);
+                epochLoss += loss;
+                epochSteps++;
+                listener.batchDone(new TrainingListener.Batch(epoch, step, loss, batch, sequences / (elapsed / 1e9), progress));
+                if (epochSteps == STEPS_PER_EPOCH || progress >= 1) {
+                    model.weightsChanged();
+                    lastEpochLoss = epochLoss / epochSteps;
+                    listener.epochDone(new TrainingListener.Epoch(epoch, lastEpochLoss,
+                            Map.of("max_length", (double) currentMaxLength(progress)), progress));
+                    epoch++;
+                    epochLoss = 0;
+                    epochSteps = 0;
+                    if (progress < 1) {
+                        listener.epochStarted(epoch);
+                    }
+                }
+            }
+        } finally {
+            model.weightsChanged();
+        }
+        listener.trainingDone();
+        return new Result(model, step, (System.nanoTime() - start) / 1e9, lastEpochLoss);
+    }
+
+    /** The curriculum's longest length at this point of the run: geometric growth from startLength. */
+    int currentMaxLength(double progress) {
+        Options o = options;
+        double f = o.curriculumShare() <= 0 ? 1 : Math.min(1, progress / o.curriculumShare());
+        double len = o.startLength() * Math.pow((double) o.maxLength() / o.startLength(), f);
+        return (int) Math.max(1, Math.min(o.maxLength(), Math.round(len)));
+    }
+
+    private int length(double progress, SumData data) {
+        int max = currentMaxLength(progress);
+        if (data.nextDouble() < options.shortShare() && max > 2) {
+            // log-uniform in [2, max]: short sums get steps of their own, not only as prefixes
+            return (int) Math.round(Math.exp(Math.log(2) + data.nextDouble() * (Math.log(max) - Math.log(2))));
+        }
+        return max;
+    }
+}
