@@ -135,7 +135,8 @@ def loaded_blas():
     points to (the reference BLAS unless OpenBLAS or BLIS is installed), which decides its sgemm."""
     torch.mm(torch.ones(64, 64), torch.ones(64, 64))
     with open("/proc/self/maps") as maps:
-        libs = {line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line}
+        libs = {line.split()[-1] for line in maps
+                if "blas" in line.lower() and "lapack" not in line.lower() and "/" in line}
     return ", ".join(sorted(libs)) or "unknown"
 
 
