@@ -92,6 +92,26 @@ public class BatchGemmPathBenchmark {
         return states[0].values()[0];
     }
 
+    private org.nd4j.linalg.api.ndarray.INDArray nativeA;
+    private org.nd4j.linalg.api.ndarray.INDArray nativeB;
+    private org.nd4j.linalg.api.ndarray.INDArray nativeC;
+
+    /**
+     * The same product on operands that already live in native memory, as if the packed weights
+     * were kept there: what Gemm's copies in and out cost is the difference to {@link #gemmOnly}.
+     */
+    public float nd4jResident() {
+        if (nativeA == null) {
+            // column-major views of the row-major arrays, as Gemm makes them: C^T = B^T A^T
+            nativeA = org.nd4j.linalg.factory.Nd4j.create(a, new long[]{k, BATCH}, 'f');
+            nativeB = org.nd4j.linalg.factory.Nd4j.create(b, new long[]{g, k}, 'f');
+            nativeC = org.nd4j.linalg.factory.Nd4j.createUninitialized(
+                    org.nd4j.linalg.api.buffer.DataType.FLOAT, new long[]{g, BATCH}, 'f');
+        }
+        org.nd4j.linalg.factory.Nd4j.gemm(nativeB, nativeA, nativeC, false, false, 1.0, 0.0);
+        return 0f;
+    }
+
     @Benchmark
     public float gemmOnly() {
         gemm.gemm(false, false, BATCH, g, k, a, b, 0f, c);

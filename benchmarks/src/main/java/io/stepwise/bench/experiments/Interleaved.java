@@ -46,6 +46,9 @@ public final class Interleaved {
                     b.setUp();
                     variants.put(shape + " " + path + " stepBatch", b::stepBatch);
                     variants.put(shape + " " + path + " gemmOnly", b::gemmOnly);
+                    if (path.equals("native")) {
+                        variants.put(shape + " nd4j resident operands", b::nd4jResident);
+                    }
                 }
             }
         }
