@@ -3,22 +3,27 @@
 # shapes in PyTorch, then prints one side-by-side table (io.stepwise.bench.BenchTable).
 # Everything runs on one thread, one side after the other, so the ratios come from one run.
 #
-#   benchmarks/run.sh [--quick] [extra JMH options...]
+#   benchmarks/run.sh [--quick] [--repeat N] [extra JMH options...]
 #
-# --quick: a smoke run (one short iteration each); its figures are rough.
+# --quick:    a smoke run (one short iteration each); its figures are rough.
+# --repeat N: run both sides N times, one after the other, and count each benchmark's fastest
+#             result; on a machine shared with other work this gives both sides a quiet moment.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 quick=false
+repeat=1
 jmh_extra=()
-for arg in "$@"; do
-  case "$arg" in
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --quick) quick=true ;;
-    -h|--help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) jmh_extra+=("$arg") ;;
+    --repeat) repeat="${2:?--repeat needs a number}"; shift ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) jmh_extra+=("$1") ;;
   esac
+  shift
 done
 
 jar=benchmarks/target/benchmarks.jar
@@ -30,7 +35,7 @@ fi
 
 out="$root/target/bench"
 mkdir -p "$out" "$root/target/javacpp-cache"
-rm -f "$out/jmh.json" "$out/torch.jsonl"
+rm -f "$out"/jmh-*.json "$out"/torch-*.jsonl "$out"/jmh-*.log
 
 # One thread for OpenBLAS too: the comparison is core against core.
 export OMP_NUM_THREADS=1
@@ -44,18 +49,27 @@ else
   torch_args=()
 fi
 
-echo "JMH (Stepwise), log in target/bench/jmh.log..." >&2
-java -jar "$jar" 'io\.stepwise\.bench\.\w+Benchmark\.' "${timing[@]}" -bm avgt \
-  -jvmArgs "-Xmx2g -Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
-  -rf json -rff "$out/jmh.json" "${jmh_extra[@]}" > "$out/jmh.log" 2>&1 \
-  || { tail -30 "$out/jmh.log" >&2; echo "JMH failed; full log in $out/jmh.log" >&2; exit 1; }
-
+has_torch=false
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  echo "PyTorch..." >&2
-  /usr/bin/python3 benchmarks/torch_bench.py "${torch_args[@]}" > "$out/torch.jsonl"
+  has_torch=true
 else
   echo "PyTorch not found (/usr/bin/python3 -c 'import torch' failed): Stepwise column only." >&2
 fi
 
+results=()
+for ((run = 1; run <= repeat; run++)); do
+  echo "run $run of $repeat: JMH (Stepwise), log in target/bench/jmh-$run.log..." >&2
+  java -jar "$jar" 'io\.stepwise\.bench\.\w+Benchmark\.' "${timing[@]}" -bm avgt \
+    -jvmArgs "-Xmx2g -Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
+    -rf json -rff "$out/jmh-$run.json" "${jmh_extra[@]}" > "$out/jmh-$run.log" 2>&1 \
+    || { tail -30 "$out/jmh-$run.log" >&2; echo "JMH failed; full log in $out/jmh-$run.log" >&2; exit 1; }
+  results+=("$out/jmh-$run.json")
+  if $has_torch; then
+    echo "run $run of $repeat: PyTorch..." >&2
+    /usr/bin/python3 benchmarks/torch_bench.py "${torch_args[@]}" > "$out/torch-$run.jsonl"
+    results+=("$out/torch-$run.jsonl")
+  fi
+done
+
 echo >&2
-java -cp "$jar" io.stepwise.bench.BenchTable "$out/jmh.json" "$out/torch.jsonl"
+java -cp "$jar" io.stepwise.bench.BenchTable "${results[@]}"

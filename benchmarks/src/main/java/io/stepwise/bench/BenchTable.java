@@ -18,7 +18,8 @@ import java.util.Map;
  * targets of the issue. Where PyTorch was measured the last line is
  * {@code step speedup vs PyTorch: X} (PyTorch's per-step time over ours, input 1 / hidden 64).
  *
- * <p>Usage: {@code BenchTable JMH_RESULT.json [TORCH_RESULT.jsonl]}.
+ * <p>Usage: {@code BenchTable RESULT...}: JMH result files end in {@code .json}, torch_bench.py's
+ * in {@code .jsonl}. Given several runs of either, each benchmark's fastest result counts.
  */
 public final class BenchTable {
 
@@ -44,19 +45,34 @@ public final class BenchTable {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: BenchTable JMH_RESULT.json [TORCH_RESULT.jsonl]");
+        if (args.length == 0) {
+            System.err.println("usage: BenchTable JMH_RESULT.json... [TORCH_RESULT.jsonl...]");
             System.exit(2);
         }
-        Map<String, Double> stepwise = readJmh(Files.readString(Path.of(args[0])));
-        List<String> torchLines = args.length == 2 && Files.exists(Path.of(args[1]))
-                ? Files.readAllLines(Path.of(args[1]))
-                : List.of();
-        String setup = torchSetup(torchLines);
+        Map<String, Double> stepwise = new LinkedHashMap<>();
+        Map<String, Double> torch = new LinkedHashMap<>();
+        String setup = null;
+        for (String arg : args) {
+            Path file = Path.of(arg);
+            if (arg.endsWith(".jsonl")) {
+                if (Files.exists(file)) {
+                    List<String> lines = Files.readAllLines(file);
+                    fastest(torch, readTorch(lines));
+                    setup = setup != null ? setup : torchSetup(lines);
+                }
+            } else {
+                fastest(stepwise, readJmh(Files.readString(file)));
+            }
+        }
         if (setup != null) {
             System.out.println(setup);
         }
-        render(stepwise, readTorch(torchLines)).forEach(System.out::println);
+        render(stepwise, torch).forEach(System.out::println);
+    }
+
+    /** Keeps, per benchmark, the faster of what {@code into} has and what {@code more} brings. */
+    static void fastest(Map<String, Double> into, Map<String, Double> more) {
+        more.forEach((k, v) -> into.merge(k, v, Math::min));
     }
 
     /** Microseconds per operation by {@code Class.method/param,...} from a JMH JSON result. */

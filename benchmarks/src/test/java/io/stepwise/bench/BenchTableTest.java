@@ -63,6 +63,13 @@ class BenchTableTest {
     }
 
     @Test
+    void ofSeveralRunsTheFastestResultOfEachBenchmarkCounts() {
+        Map<String, Double> merged = new java.util.LinkedHashMap<>(Map.of("a", 2.0, "b", 5.0));
+        BenchTable.fastest(merged, Map.of("a", 3.0, "b", 4.0, "c", 1.0));
+        assertThat(merged).containsExactlyInAnyOrderEntriesOf(Map.of("a", 2.0, "b", 4.0, "c", 1.0));
+    }
+
+    @Test
     void withoutPyTorchThereIsNoSpeedupLine() throws IOException {
         List<String> table = BenchTable.render(BenchTable.readJmh(JMH), Map.of());
         assertThat(table).noneMatch(l -> l.startsWith("step speedup vs PyTorch"));

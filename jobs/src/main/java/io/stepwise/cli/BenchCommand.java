@@ -25,6 +25,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A smoke run: one short iteration per benchmark; rough figures.")
     boolean quick;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run both sides N times and count each benchmark's fastest result, for a machine "
+                    + "shared with other work (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     private final String homeProperty;
     private final Path workingDirectory;
 
@@ -47,6 +52,13 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> command = new ArrayList<>(List.of("bash", home.resolve(SCRIPT).toString()));
         if (quick) {
             command.add("--quick");
+        }
+        if (repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
+        }
+        if (repeat > 1) {
+            command.add("--repeat");
+            command.add(Integer.toString(repeat));
         }
         Process process = new ProcessBuilder(command).directory(home.toFile()).inheritIO().start();
         return process.waitFor();

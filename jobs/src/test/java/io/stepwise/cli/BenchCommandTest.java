@@ -38,6 +38,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void passesRepeatOnToTheScript() throws IOException {
+        writeScript();
+        new CommandLine(new BenchCommand(repo.toString(), repo)).execute("--repeat", "3");
+        assertThat(Files.readString(repo.resolve("called.txt")).trim()).endsWith("|--repeat 3");
+    }
+
+    @Test
     void stepwiseHomeWinsOverTheWorkingDirectory() throws IOException {
         writeScript();
         Path elsewhere = Files.createDirectories(repo.resolve("elsewhere"));
