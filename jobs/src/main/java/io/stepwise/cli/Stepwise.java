@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ImportTorchCommand.class,
             ExportTorchCommand.class,
             CheckTorchCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Stepwise implements Runnable {
