@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             RunCommand.class,
             KafkaCommand.class,
+            RecordCommand.class,
+            ReplayCommand.class,
             PredictCommand.class,
             ImportTorchCommand.class,
             ExportTorchCommand.class,

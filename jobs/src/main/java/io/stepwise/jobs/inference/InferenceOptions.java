@@ -17,9 +17,14 @@ import java.time.Duration;
  * @param rewarmWindow       elements kept per stream for {@link UpdatePolicy#REWARM}
  * @param keptVersions       model versions kept in broadcast state, the newest ones; a stream pinned
  *                           to an older one moves to the newest (metric pinnedVersionsEvicted)
+ * @param alignToEventTime   replays: hold each element until the watermark passes it and serve it
+ *                           with the version announced before it in event time, so that a recorded
+ *                           version applies exactly where it applied live; off for live streams,
+ *                           where each element is served at once by the newest version
  */
 public record InferenceOptions(String modelName, Duration idleTimeout, int maxPendingPerStream,
-                               UpdatePolicy updatePolicy, int rewarmWindow, int keptVersions) implements Serializable {
+                               UpdatePolicy updatePolicy, int rewarmWindow, int keptVersions, boolean alignToEventTime)
+        implements Serializable {
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
     public static final int DEFAULT_MAX_PENDING = 1000;
@@ -42,7 +47,11 @@ public record InferenceOptions(String modelName, Duration idleTimeout, int maxPe
     }
 
     public static InferenceOptions defaults() {
-        return new InferenceOptions(null, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_PENDING, null, DEFAULT_REWARM_WINDOW, DEFAULT_KEPT_VERSIONS);
+        return new InferenceOptions(null, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_PENDING, null, DEFAULT_REWARM_WINDOW, DEFAULT_KEPT_VERSIONS, false);
+    }
+
+    public InferenceOptions alignedToEventTime(boolean on) {
+        return new InferenceOptions(modelName, idleTimeout, maxPendingPerStream, updatePolicy, rewarmWindow, keptVersions, on);
     }
 
     /** The policy in force for a model of {@code kind}. */
@@ -51,26 +60,26 @@ public record InferenceOptions(String modelName, Duration idleTimeout, int maxPe
     }
 
     public InferenceOptions withUpdatePolicy(UpdatePolicy p) {
-        return new InferenceOptions(modelName, idleTimeout, maxPendingPerStream, p, rewarmWindow, keptVersions);
+        return new InferenceOptions(modelName, idleTimeout, maxPendingPerStream, p, rewarmWindow, keptVersions, alignToEventTime);
     }
 
     public InferenceOptions withRewarmWindow(int w) {
-        return new InferenceOptions(modelName, idleTimeout, maxPendingPerStream, updatePolicy, w, keptVersions);
+        return new InferenceOptions(modelName, idleTimeout, maxPendingPerStream, updatePolicy, w, keptVersions, alignToEventTime);
     }
 
     public InferenceOptions withKeptVersions(int n) {
-        return new InferenceOptions(modelName, idleTimeout, maxPendingPerStream, updatePolicy, rewarmWindow, n);
+        return new InferenceOptions(modelName, idleTimeout, maxPendingPerStream, updatePolicy, rewarmWindow, n, alignToEventTime);
     }
 
     public InferenceOptions withModelName(String name) {
-        return new InferenceOptions(name, idleTimeout, maxPendingPerStream, updatePolicy, rewarmWindow, keptVersions);
+        return new InferenceOptions(name, idleTimeout, maxPendingPerStream, updatePolicy, rewarmWindow, keptVersions, alignToEventTime);
     }
 
     public InferenceOptions withIdleTimeout(Duration d) {
-        return new InferenceOptions(modelName, d, maxPendingPerStream, updatePolicy, rewarmWindow, keptVersions);
+        return new InferenceOptions(modelName, d, maxPendingPerStream, updatePolicy, rewarmWindow, keptVersions, alignToEventTime);
     }
 
     public InferenceOptions withMaxPendingPerStream(int n) {
-        return new InferenceOptions(modelName, idleTimeout, n, updatePolicy, rewarmWindow, keptVersions);
+        return new InferenceOptions(modelName, idleTimeout, n, updatePolicy, rewarmWindow, keptVersions, alignToEventTime);
     }
 }

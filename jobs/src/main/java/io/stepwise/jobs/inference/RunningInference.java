@@ -55,10 +55,15 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     public static final MapStateDescriptor<Integer, byte[]> MODEL_VERSIONS = new MapStateDescriptor<>(
             "model-versions", Types.INT, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+    /** When each kept version was announced, in event time; used only when aligned to event time (replays). */
+    public static final MapStateDescriptor<Integer, Long> MODEL_VERSION_TIMES = new MapStateDescriptor<>(
+            "model-version-times", Types.INT, Types.LONG);
+
     public static final OutputTag<KeyedJson> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(KeyedJson.class));
 
     static final ValueStateDescriptor<StreamState> STATE = new ValueStateDescriptor<>("stream", StreamState.class);
     static final ListStateDescriptor<SourcedElement> PENDING = new ListStateDescriptor<>("pending", SourcedElement.class);
+    static final ListStateDescriptor<TimedElement> ALIGNED = new ListStateDescriptor<>("aligned", TimedElement.class);
 
     private final InferenceOptions options;
     /** The model file given with --model, served until a newer version is announced; may be null. */
@@ -66,6 +71,7 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
 
     private transient ValueState<StreamState> state;
     private transient ListState<SourcedElement> pending;
+    private transient ListState<TimedElement> aligned;
     /** The newest version, which new sequences use. */
     private transient ServedModel serving;
     /** Versions built from broadcast state on demand, for streams pinned to them. */
@@ -81,6 +87,7 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     public void open(OpenContext ctx) {
         state = getRuntimeContext().getState(STATE);
         pending = getRuntimeContext().getListState(PENDING);
+        aligned = getRuntimeContext().getListState(ALIGNED);
         counters = new Counters(getRuntimeContext().getMetricGroup(), () -> serving == null ? 0 : serving.version());
         loaded = new java.util.HashMap<>();
         if (initialModel != null) {
@@ -94,7 +101,16 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     @Override
     public void processElement(SourcedElement in, ReadOnlyContext ctx, Collector<KeyedJson> out) throws Exception {
         counters.elementsIn.markEvent();
-        ServedModel model = serving(ctx.getBroadcastState(MODEL_VERSIONS));
+        if (options.alignToEventTime()) {
+            // served once the watermark passes it, when every version announced before it is known
+            aligned.add(new TimedElement(ctx.timestamp(), in));
+            ctx.timerService().registerEventTimeTimer(ctx.timestamp());
+            return;
+        }
+        serve(in, serving(ctx.getBroadcastState(MODEL_VERSIONS)), ctx, out);
+    }
+
+    private void serve(SourcedElement in, ServedModel model, ReadOnlyContext ctx, Collector<KeyedJson> out) throws Exception {
         if (model == null) {
             buffer(in, ctx);
             return;
@@ -103,6 +119,39 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
         Side side = new Side(ctx.timerService(), dl -> ctx.output(DEAD_LETTERS, dl), ctx.getBroadcastState(MODEL_VERSIONS));
         drainPending(model, now, side, out);
         process(in, model, now, side, out);
+    }
+
+    /** Serves the held elements whose event time the watermark has passed, each with the version in force then. */
+    private void serveAligned(long watermark, OnTimerContext ctx, Collector<KeyedJson> out) throws Exception {
+        List<TimedElement> due = new ArrayList<>();
+        List<TimedElement> later = new ArrayList<>();
+        for (TimedElement t : aligned.get()) {
+            (t.at() <= watermark ? due : later).add(t);
+        }
+        aligned.update(later);
+        for (TimedElement t : due) {
+            serve(t.element(), versionAt(t.at(), ctx.getBroadcastState(MODEL_VERSIONS), ctx.getBroadcastState(MODEL_VERSION_TIMES)), ctx, out);
+        }
+    }
+
+    /**
+     * The version in force at event time {@code at}: the newest announced before it; if all were
+     * announced later, the first one (live, such elements waited for the first version).
+     */
+    private ServedModel versionAt(long at, ReadOnlyBroadcastState<Integer, byte[]> versions,
+                                  ReadOnlyBroadcastState<Integer, Long> times) throws Exception {
+        int best = -1;
+        int first = Integer.MAX_VALUE;
+        for (Map.Entry<Integer, Long> e : times.immutableEntries()) {
+            first = Math.min(first, e.getKey());
+            if (e.getValue() < at && e.getKey() > best) {
+                best = e.getKey();
+            }
+        }
+        if (best < 0 && first != Integer.MAX_VALUE) {
+            best = first;
+        }
+        return best < 0 ? serving(versions) : version(best, versions);
     }
 
     /**
@@ -248,6 +297,10 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     /** Idle expiry: one timer per stream, moved forward lazily instead of on every element. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<KeyedJson> out) throws Exception {
+        if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.EVENT_TIME) {
+            serveAligned(timestamp, ctx, out);
+            return;
+        }
         StreamState s = state.value();
         if (s == null || s.expiryTimer != timestamp) {
             return;
@@ -300,12 +353,19 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
             return;
         }
         versions.put(a.version(), accepted.bytes());
+        BroadcastState<Integer, Long> times = options.alignToEventTime() ? ctx.getBroadcastState(MODEL_VERSION_TIMES) : null;
+        if (times != null) {
+            times.put(a.version(), ctx.timestamp());
+        }
         // the newest versions stay, the same on every instance (broadcast state must not diverge)
         List<Integer> kept = keys(versions);
         kept.sort(java.util.Comparator.reverseOrder());
         for (Integer old : kept.subList(Math.min(kept.size(), options.keptVersions()), kept.size())) {
             versions.remove(old);
             loaded.remove(old);
+            if (times != null) {
+                times.remove(old);
+            }
         }
         boolean first = current == null;
         serving = ServedModel.of(accepted.model());
