@@ -56,8 +56,7 @@ public final class ConsoleView implements AutoCloseable {
         for (ConsumerRecord<String, String> r : consumer.poll(wait)) {
             JsonNode n = JSON.readTree(r.value());
             if (r.topic().equals(modelTopic)) {
-                String line = String.format("%s v%d%s", n.get("model").asText(), n.get("version").asInt(),
-                        n.has("eval") ? " " + n.get("eval").toString() : " (start model)");
+                String line = String.format("%s v%d%s", n.get("model").asText(), n.get("version").asInt(), describe(n.get("eval")));
                 versions.computeIfAbsent(n.get("model").asText(), k -> new ArrayList<>()).add(line);
                 if (!redraw) {
                     out.printf("model version published: %s%n", line);
@@ -97,6 +96,22 @@ public final class ConsoleView implements AutoCloseable {
             draw();
         }
         out.flush();
+    }
+
+    /** "accuracy 0.944 on 101 held-out examples (v4: 0.922)" from an announcement's evaluation figures. */
+    private static String describe(JsonNode eval) {
+        if (eval == null || !eval.has("metric")) {
+            return " (start model)";
+        }
+        String metric = eval.get("metric").asText();
+        StringBuilder b = new StringBuilder(String.format(": %s %.3f", metric, eval.path(metric).asDouble()));
+        if (eval.has("held_out")) {
+            b.append(" on ").append(eval.get("held_out").asInt()).append(" held-out examples");
+        }
+        if (eval.has("serving_version")) {
+            b.append(String.format(" (v%d: %.3f)", eval.get("serving_version").asInt(), eval.path("serving_" + metric).asDouble()));
+        }
+        return b.toString();
     }
 
     /** A result whose seq jumped past the last one seen by more than one follows an end marker. */
