@@ -27,8 +27,9 @@ class DemoCommandTest {
 
         assertThat(exit).as(err.toString()).isZero();
         List<String> lines = out.toString().lines().toList();
-        assertThat(lines.stream().filter(l -> l.startsWith("chat-") && l.contains(" -> ") && l.endsWith("tagger v1")))
+        assertThat(lines.stream().filter(l -> l.startsWith("chat-") && l.contains(" -> ") && l.matches(".*tagger v\\d+")))
                 .as(out.toString()).hasSizeGreaterThan(20);
+        assertThat(lines).contains("model version published: tagger v1 (start model)", "model version published: sum v1 (start model)");
         assertThat(lines.stream().filter(l -> l.startsWith("meter-") && l.contains("running sum") && l.endsWith("sum v1")))
                 .hasSizeGreaterThan(10);
         assertThat(err.toString()).contains("accuracy").contains("web UI at http://localhost:" + port);
