@@ -2,19 +2,23 @@ package io.stepwise.bench;
 
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
+import io.stepwise.train.SumData;
+import io.stepwise.train.SumSequence;
 import io.stepwise.train.SumTrainer;
 import io.stepwise.train.TrainingListener;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One epoch of the notebook's configuration as Stepwise trains it: {@link SumTrainer} on
- * n = 1000 sequences of length 2 in mini-batches of {@link #BATCH}, hidden 64, Adam, a loss on
- * every step's running sum, gradient clipping, one thread. {@code torch_bench.py}'s batched loop
- * does the same in PyTorch.
+ * One epoch of the notebook's configuration as Stepwise trains it: {@link SumTrainer} over the
+ * notebook's n = 1000 sequences of length 2 (ints in [-100, 100)) in mini-batches of
+ * {@link #BATCH}, hidden 64, Adam, a loss on every step's running sum, gradient clipping, one
+ * thread. {@code torch_bench.py}'s batched loop does the same in PyTorch.
  *
- * <p>Each epoch is one {@link SumTrainer#train} call continuing on the same model, so it pays
- * the trainer's set-up (optimizer state, gradient workers) as well; the data are the same 1000
- * sequences every time, since the trainer draws them from its seed.
+ * <p>Each epoch is one {@link SumTrainer#train(SumModel, List, int, java.time.Duration, TrainingListener)}
+ * call of one pass, continuing on the same model, so it also pays the trainer's set-up (optimizer
+ * state, gradient workers) once per epoch.
  */
 final class TrainerEpoch {
 
@@ -28,23 +32,26 @@ final class TrainerEpoch {
 
     private final SumTrainer trainer;
     private final SumModel model;
+    private final List<SumSequence> sequences = new ArrayList<>();
 
     TrainerEpoch(long seed) {
         SumTrainer.Options options = SumTrainer.Options.defaults()
                 .withSeed(seed)
                 .withSize(HIDDEN, LENGTH)
-                .withSteps(SEQUENCES / BATCH)
                 .withBatchSize(BATCH)
                 .withThreads(1)
-                .withCurriculum(LENGTH, 0, 0)
                 .withLoss(LENGTH, 1.0, CLIP_NORM)
                 .withLearningRates(LEARNING_RATE, LEARNING_RATE);
         trainer = new SumTrainer(options);
         model = trainer.newModel(new ModelMeta("sum", 1, Map.of()));
+        SumData data = new SumData(seed + 1);
+        for (int i = 0; i < SEQUENCES; i++) {
+            sequences.add(SumSequence.runningSums(data.sequence(LENGTH, 1.0)));
+        }
     }
 
     /** Trains one more epoch; returns its mean loss (scaled units). */
     double epoch() {
-        return trainer.train(model, TrainingListener.NONE).lastEpochLoss();
+        return trainer.train(model, sequences, 1, null, TrainingListener.NONE).lastEpochLoss();
     }
 }
