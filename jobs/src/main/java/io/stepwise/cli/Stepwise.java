@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             RunCommand.class,
             KafkaCommand.class,
+            ClusterCommand.class,
             PredictCommand.class,
             ImportTorchCommand.class,
             ExportTorchCommand.class,
