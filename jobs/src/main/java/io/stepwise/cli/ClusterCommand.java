@@ -75,8 +75,8 @@ public final class ClusterCommand implements Runnable {
             System.err.println("stepwise cluster: starting a JobManager and " + taskManagers + " TaskManager(s) in " + dir.toAbsolutePath() + " …");
             LocalFlinkCluster cluster = LocalFlinkCluster.start(dir, settings, Durations.parse(timeout, "--timeout"));
             var out = spec.commandLine().getOut();
-            out.println("Flink cluster running: JobManager PID " + cluster.jobManagerPid() + ", TaskManager PIDs "
-                    + cluster.taskManagerPids() + ", " + taskManagers * slots + " slots");
+            out.println("Flink cluster running: JobManager PID " + cluster.jobManagerPid() + ", TaskManagers "
+                    + cluster.taskManagers() + " (name=PID), " + taskManagers * slots + " slots");
             out.println("web UI and REST API: " + cluster.rest().base());
             out.println("submit jobs with:    stepwise run infer --jobmanager " + cluster.restAddress() + " …");
             out.println("logs:                " + cluster.layout().logs());

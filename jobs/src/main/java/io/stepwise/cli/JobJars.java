@@ -87,6 +87,7 @@ final class JobJars {
         Path module = classes.getParent() != null && classes.getParent().getParent() != null
                 ? classes.getParent().getParent().getFileName() : classes.getFileName();
         Path jar = workDir.resolve(module + "-classes.jar");
+        jar.toFile().deleteOnExit();
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest);

@@ -74,6 +74,9 @@ public final class RunCommand implements Runnable {
         @Option(names = "--web-port", defaultValue = "8081", description = "Port of the local Flink web UI (default: ${DEFAULT-VALUE}).")
         int webPort;
 
+        @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+        picocli.CommandLine.Model.CommandSpec mixee;
+
         Duration interval() {
             return Durations.parse(checkpointInterval, "--checkpoint-interval");
         }
@@ -114,7 +117,9 @@ public final class RunCommand implements Runnable {
                     throw new IllegalStateException("the Flink cluster at " + jobmanager + " has no ND4J on its class path; "
                             + "start one with `stepwise cluster start`, or put the Stepwise lib jars in its lib folder (docker/)");
                 }
-                List<Path> jars = JobJars.forCluster(clusterClasspath, Files.createTempDirectory("stepwise-job-jars"));
+                Path work = Files.createTempDirectory("stepwise-job-jars");
+                work.toFile().deleteOnExit();
+                List<Path> jars = JobJars.forCluster(clusterClasspath, work);
                 System.err.println("stepwise: submitting to the Flink cluster at " + jobmanager + " with "
                         + jars.stream().map(j -> j.getFileName().toString()).toList());
                 env = StreamExecutionEnvironment.createRemoteEnvironment(hp[0], Integer.parseInt(hp[1]), conf,
@@ -127,8 +132,9 @@ public final class RunCommand implements Runnable {
         /** Runs the job to its end, or with --detached only submits it; either way prints its id. */
         void execute(StreamExecutionEnvironment env, String name) throws Exception {
             JobClient job = env.executeAsync(name);
-            System.out.println("job " + job.getJobID() + " submitted" + (jobmanager == null ? "" : " to " + jobmanager));
-            System.out.flush();
+            var out = mixee.commandLine().getOut();
+            out.println("job " + job.getJobID() + " submitted" + (jobmanager == null ? "" : " to " + jobmanager));
+            out.flush();
             if (!detached) {
                 job.getJobExecutionResult().get();
             }

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 
 /**
  * A standalone Flink session cluster on this machine, one JVM per process as on real machines: a
@@ -118,10 +119,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
         });
     }
 
-    /** Starts one more TaskManager (a replacement, or to scale out); returns its PID. */
-    public long startTaskManager() throws IOException {
-        return launch("taskmanager-" + (++taskManagersStarted), TASK_MANAGER_MAIN, taskManagerMemory,
-                config.javaOpts(CoreOptions.FLINK_TM_JVM_OPTIONS.key())).pid();
+    /**
+     * Starts one more TaskManager (a replacement, or to scale out) and returns its name, which is
+     * also its resource id in the REST API and the web UI ({@code taskmanager-3}).
+     */
+    public String startTaskManager() throws IOException {
+        String name = "taskmanager-" + (++taskManagersStarted);
+        List<String> args = new ArrayList<>(taskManagerMemory.dynamicConfig());
+        args.addAll(List.of("-D", TaskManagerOptions.TASK_MANAGER_RESOURCE_ID.key() + "=" + name));
+        launch(name, TASK_MANAGER_MAIN, new ProcessMemory(taskManagerMemory.jvmArgs(), args),
+                config.javaOpts(CoreOptions.FLINK_TM_JVM_OPTIONS.key()));
+        return name;
     }
 
     private Process launch(String role, String mainClass, ProcessMemory memory, List<String> roleOpts) throws IOException {
@@ -185,19 +193,30 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return killed.contains(p.pid());
     }
 
-    /** Kills a TaskManager with SIGKILL, as a crash would: no shutdown hooks, no goodbye to the JobManager. */
-    public void killTaskManager(long pid) throws InterruptedException {
-        Process p = processes.values().stream().filter(x -> x.pid() == pid).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no process " + pid + " in this cluster"));
-        killed.add(pid);
+    /**
+     * Kills a TaskManager with SIGKILL, as a crash would: no shutdown hooks, no goodbye to the
+     * JobManager. Returns its PID.
+     */
+    public long killTaskManager(String name) throws InterruptedException {
+        Process p = processes.get(name);
+        if (p == null || !name.startsWith("taskmanager")) {
+            throw new IllegalArgumentException("no TaskManager " + name + " in this cluster");
+        }
+        killed.add(p.pid());
         p.destroyForcibly();
         p.waitFor();
+        return p.pid();
     }
 
-    /** PIDs of the TaskManagers started so far that are alive. */
-    public List<Long> taskManagerPids() {
-        return processes.entrySet().stream().filter(e -> e.getKey().startsWith("taskmanager") && e.getValue().isAlive())
-                .map(e -> e.getValue().pid()).toList();
+    /** The TaskManagers that are alive, by name (their resource id), with their PIDs. */
+    public Map<String, Long> taskManagers() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        processes.forEach((name, p) -> {
+            if (name.startsWith("taskmanager") && p.isAlive()) {
+                out.put(name, p.pid());
+            }
+        });
+        return out;
     }
 
     public long jobManagerPid() {
