@@ -71,8 +71,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
             throw new IllegalStateException("a cluster from " + layout.dir() + " is running (" + describe(running)
                     + "); stop it first with: stepwise cluster stop --dir " + dir);
         }
-        requireFree(settings.restPort(), "REST port (--rest-port)");
-        requireFree(settings.rpcPort(), "JobManager RPC port (--rpc-port)");
+        requireFree(settings.restPort(), "REST API and web UI, --rest-port");
+        requireFree(settings.rpcPort(), "JobManager RPC, --rpc-port");
         Files.deleteIfExists(layout.pids());
         // plugins: where Flink looks for metric reporters and file systems (empty here)
         for (Path p : List.of(layout.logs(), layout.checkpoints(), layout.savepoints(), layout.tmp(), layout.dir().resolve("plugins"))) {
@@ -325,7 +325,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
         } catch (IOException e) {
-            throw new IllegalStateException("the " + what + " " + port + " is in use; choose another");
+            throw new IllegalStateException("port " + port + " (" + what + ") is in use; choose another");
         }
     }
 
