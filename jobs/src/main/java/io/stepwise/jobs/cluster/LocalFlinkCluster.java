@@ -65,6 +65,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * {@code timeout}, or a process dies, whatever was started is stopped again.
      */
     public static LocalFlinkCluster start(Path dir, ClusterSettings settings, Duration timeout) throws IOException, InterruptedException {
+        return start(dir, settings, ClusterClasspath.ofThisJvm(), timeout);
+    }
+
+    /** {@link #start(Path, ClusterSettings, Duration)} with another class path, e.g. one laid out like a Flink distribution's lib folder. */
+    public static LocalFlinkCluster start(Path dir, ClusterSettings settings, List<Path> classpath, Duration timeout)
+            throws IOException, InterruptedException {
         ClusterLayout layout = new ClusterLayout(dir);
         Map<String, ProcessHandle> running = running(layout);
         if (!running.isEmpty()) {
@@ -78,7 +84,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         for (Path p : List.of(layout.logs(), layout.checkpoints(), layout.savepoints(), layout.tmp(), layout.dir().resolve("plugins"))) {
             Files.createDirectories(p);
         }
-        LocalFlinkCluster cluster = new LocalFlinkCluster(layout, settings, ClusterClasspath.ofThisJvm());
+        LocalFlinkCluster cluster = new LocalFlinkCluster(layout, settings, classpath);
         try {
             cluster.launchAll(timeout);
             return cluster;
