@@ -6,6 +6,9 @@ import io.stepwise.demo.DemoModels;
 import io.stepwise.jobs.inference.InferenceOptions;
 import io.stepwise.jobs.inference.KafkaInference;
 import io.stepwise.jobs.kafka.EmbeddedKafka;
+import io.stepwise.jobs.training.KafkaTraining;
+import io.stepwise.jobs.training.TrainingOptions;
+import io.stepwise.model.ModelKind;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.SumModel;
@@ -41,7 +44,9 @@ import picocli.CommandLine.Spec;
             "Starts a Kafka broker in this JVM and a local Flink MiniCluster with its web UI, trains a",
             "tagger and a sum model, publishes them as version 1 on a model topic, feeds example chat",
             "and meter streams into Kafka, runs the inference job on them and shows the running tags",
-            "and sums live, with the model version of each. Without --duration it runs until Ctrl-C.",
+            "and sums live, with the model version of each. A side training job goes on training the",
+            "tagger on labelled examples streamed into Kafka and publishes each better version, which the",
+            "inference job swaps in without a restart. Without --duration it runs until Ctrl-C.",
             "Everything lives in a temporary folder that is removed at the end."})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -67,6 +72,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port; another free one is taken if it is busy (default: ${DEFAULT-VALUE}).")
     int webPort;
 
+    @Option(names = "--no-training", description = "Serve the start models only, without the side training job.")
+    boolean noTraining;
+
     @Option(names = "--plain", description = "Print one line per result instead of redrawing the screen (default when not on a terminal).")
     boolean plain;
 
@@ -84,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("demo: Kafka broker at " + kafka.bootstrapServers());
             err.println("demo: training the tagger ...");
             err.flush();
-            DemoModels.Trained<TaggerModel> tagger = DemoModels.tagger(corpus, TrainingListener.NONE);
+            DemoModels.Trained<TaggerModel> tagger = DemoModels.tagger(corpus, noTraining ? 20 : 3, TrainingListener.NONE);
             err.println("demo: tagger v1, " + tagger.heldOut());
             err.println("demo: training the sum model (" + sumTraining + ") ...");
             err.flush();
@@ -102,6 +110,16 @@ public final class DemoCommand implements Callable<Integer> {
             env.setParallelism(2);
             KafkaInference.configure(env, tags, "tagger-");
             KafkaInference.configure(env, sums, "sum-");
+            if (!noTraining) {
+                // the side training job: it goes on training the tagger on labelled examples streamed into
+                // Kafka and announces each better version on the model topic the inference job reads
+                TrainingOptions training = TrainingOptions.builder(ModelKind.TAGGER, "tagger", dir.resolve("models").toUri().toString())
+                        .startModel(ModelFile.toBytes(tagger.model())).publishEvery(150).round(2, Duration.ofSeconds(8))
+                        .evalFraction(0.15).dataSource("the bundled tagged sample").build();
+                KafkaTraining.configure(env, KafkaTraining.Settings.of(bootstrap, "examples", "models", training)
+                        .withGroupId("demo-training").withDeadLetterTopic("dead-letters")
+                        .withCheckpointInterval(Duration.ofSeconds(1)), "training-");
+            }
             announce(bootstrap, "models", tagger.model());
             announce(bootstrap, "models", sum.model());
 
@@ -111,13 +129,19 @@ public final class DemoCommand implements Callable<Integer> {
             err.flush();
             try (DemoFeeder feeder = new DemoFeeder(bootstrap, tags.inputTopic(), sums.inputTopic(), DemoModels.chatSentences(),
                     chatStreams, meters, rate);
-                 ConsoleView view = new ConsoleView(bootstrap, List.of(tags.outputTopic(), sums.outputTopic()), "dead-letters", out,
+                 ConsoleView view = new ConsoleView(bootstrap, List.of(tags.outputTopic(), sums.outputTopic()), "models", "dead-letters", out,
                          !plain && System.console() != null,
                          () -> String.format("Stepwise demo · Kafka %s · Flink web UI %s · %ds%n  tagger v1: %s%n  sum v1: %s",
                                  bootstrap, web, (System.currentTimeMillis() - started) / 1000, tagger.heldOut(), sum.heldOut()))) {
                 Thread feeding = new Thread(feeder, "demo-feeder");
                 feeding.setDaemon(true);
                 feeding.start();
+                if (!noTraining) {
+                    Thread examples = new Thread(() -> DemoFeeder.feedExamples(bootstrap, "examples", DemoModels.trainingSentences(corpus), feeder),
+                            "demo-examples");
+                    examples.setDaemon(true);
+                    examples.start();
+                }
                 Thread stopper = new Thread(feeder::stop);
                 Runtime.getRuntime().addShutdownHook(stopper);
                 long end = limit == null ? Long.MAX_VALUE : System.currentTimeMillis() + limit.toMillis();

@@ -3,6 +3,8 @@ package io.stepwise.cli;
 import io.stepwise.jobs.cluster.FlinkRest;
 import io.stepwise.jobs.inference.InferenceOptions;
 import io.stepwise.jobs.inference.KafkaInference;
+import io.stepwise.jobs.inference.ReplayInference;
+import io.stepwise.jobs.inference.UpdatePolicy;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import java.io.IOException;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Parameters;
 /** Runs a Stepwise job on a local MiniCluster or submits it to a Flink cluster. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         header = "Runs a Stepwise Flink job.",
-        subcommands = {RunCommand.Infer.class, RunCommand.Stop.class})
+        subcommands = {RunCommand.Infer.class, RunTrainCommand.class, RunCommand.Stop.class})
 public final class RunCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -100,7 +102,9 @@ public final class RunCommand implements Runnable {
                     throw new IllegalArgumentException("--detached needs --jobmanager: a local MiniCluster ends with this command");
                 }
                 conf.set(RestOptions.PORT, webPort);
-                env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+                // a local MiniCluster (its REST endpoint serves the web UI, flink-runtime-web being on the
+                // class path); inside a Flink client or test context, that context's environment instead
+                env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
                 System.err.println("stepwise: local Flink MiniCluster, web UI at http://localhost:" + webPort);
             } else {
                 String[] hp = jobmanager.split(":");
@@ -192,16 +196,24 @@ public final class RunCommand implements Runnable {
                 "Topics that don't exist are created."})
     static final class Infer implements Callable<Integer> {
 
-        @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (not with --replay).")
         String bootstrap;
 
-        @Option(names = "--input-topic", required = true, description = "Elements, JSON (wire format v1).")
+        @Option(names = "--input-topic", required = true, description = "Elements, JSON (wire format v1); with --replay, the recorded topic that holds them.")
         String inputTopic;
 
-        @Option(names = "--output-topic", required = true, description = "Results, JSON.")
+        @Option(names = "--output-topic", description = "Results, JSON (not with --replay).")
         String outputTopic;
 
-        @Option(names = "--model-topic", required = true, description = "Model version announcements.")
+        @Option(names = "--replay", paramLabel = "FILE",
+                description = "Run over a recording ('stepwise record') instead of Kafka: event time from the recorded order,"
+                        + " model versions in force where they were recorded; results to --output.")
+        Path replay;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "With --replay: the results file (dead letters beside it, .dead-letters).")
+        Path output;
+
+        @Option(names = "--model-topic", required = true, description = "Model version announcements (with --replay: the recorded topic).")
         String modelTopic;
 
         @Option(names = "--dead-letter-topic", description = "Records that could not be used (default: <output-topic>-dead-letters).")
@@ -222,6 +234,13 @@ public final class RunCommand implements Runnable {
         @Option(names = "--max-pending", defaultValue = "1000", description = "Elements kept per stream while no model version exists yet (default: ${DEFAULT-VALUE}).")
         int maxPending;
 
+        @Option(names = "--update-policy", paramLabel = "pin|switch|rewarm",
+                description = "What a stream in mid-sequence does when a new version arrives (default: pin for taggers, rewarm for sums).")
+        String updatePolicy;
+
+        @Option(names = "--rewarm-window", defaultValue = "16", description = "Elements kept per stream to rewarm its state under a new version (default: ${DEFAULT-VALUE}).")
+        int rewarmWindow;
+
         @Option(names = "--at-least-once", description = "Write results without transactions (lower latency; duplicates possible after a failure).")
         boolean atLeastOnce;
 
@@ -241,7 +260,13 @@ public final class RunCommand implements Runnable {
                 name = name == null ? m.name() : name;
                 System.err.println("stepwise: serving " + m.name() + " v" + m.version() + " from " + model + " until a newer version is announced");
             }
-            InferenceOptions options = new InferenceOptions(name, Durations.parse(idleTimeout, "--idle-timeout"), maxPending);
+            if (replay != null) {
+                return replay(initial, name);
+            }
+            if (bootstrap == null || outputTopic == null) {
+                throw new IllegalArgumentException("--bootstrap and --output-topic are required (or --replay FILE --output FILE)");
+            }
+            InferenceOptions options = options(name);
             KafkaInference.Settings s = KafkaInference.Settings.of(bootstrap, inputTopic, outputTopic, modelTopic)
                     .withGroupId(groupId).withInitialModel(initial).withOptions(options)
                     .withCheckpointInterval(cluster.interval())
@@ -253,6 +278,32 @@ public final class RunCommand implements Runnable {
             StreamExecutionEnvironment env = cluster.environment();
             KafkaInference.configure(env, s);
             cluster.execute(env, "stepwise infer " + inputTopic + " -> " + outputTopic);
+            return 0;
+        }
+
+        private InferenceOptions options(String name) {
+            return InferenceOptions.defaults().withModelName(name)
+                    .withIdleTimeout(Durations.parse(idleTimeout, "--idle-timeout")).withMaxPendingPerStream(maxPending)
+                    .withUpdatePolicy(updatePolicy == null ? null : UpdatePolicy.parse(updatePolicy)).withRewarmWindow(rewarmWindow);
+        }
+
+        private int replay(byte[] initial, String name) throws Exception {
+            if (output == null) {
+                throw new IllegalArgumentException("--replay needs --output FILE");
+            }
+            ReplayInference.Settings s = new ReplayInference.Settings(replay, output, inputTopic, modelTopic, initial, options(name));
+            java.nio.file.Path work = Files.createTempDirectory("stepwise-replay-");
+            try {
+                StreamExecutionEnvironment env = cluster.environment();
+                ReplayInference.configure(env, s, work);
+                env.execute("stepwise replay " + replay.getFileName());
+                long n = ReplayInference.finish(work, s);
+                System.err.println("stepwise: replay wrote " + n + " results to " + output + " (dead letters: " + s.deadLetterOutput() + ")");
+            } finally {
+                try (var paths = Files.walk(work)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
             return 0;
         }
     }

@@ -11,17 +11,20 @@ import picocli.CommandLine.Command;
         versionProvider = Stepwise.Version.class,
         description = "LSTM sequence models over live streams on Apache Flink.%n",
         subcommands = {
-            TrainCommand.class,
-            EvalCommand.class,
             DemoCommand.class,
-            DataCommand.class,
             RunCommand.class,
             KafkaCommand.class,
             ClusterCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
             PredictCommand.class,
+            RecordCommand.class,
+            ReplayCommand.class,
             ImportTorchCommand.class,
             ExportTorchCommand.class,
             CheckTorchCommand.class,
+            DataCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Stepwise implements Runnable {

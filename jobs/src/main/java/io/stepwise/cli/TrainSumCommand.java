@@ -24,10 +24,11 @@ import picocli.CommandLine.Spec;
 /** {@code stepwise train sum}: the notebook's running-sum regressor, and the notebook's error table. */
 @Command(name = "sum",
         description = {
-            "Trains the running-sum regressor (LSTM(1, H) -> Linear) on random integers in [-100, 100),",
-            "with a loss on the running sum after every element, then prints the notebook's table: mean and",
-            "std of the squared error of the final sum for lengths 2, 4, 8, ... on fresh sequences",
-            "(num_prob = 1), beside the notebook's published figures, with RMSE / std(true sum)."})
+            "Trains the running-sum regressor (LSTM(1, H) -> Linear) on random integers in [-100, 100), with a loss "
+                + "on the running sum after every element. Then prints the notebook's table: mean and std of the squared "
+                + "error of the final sum for lengths 2, 4, 8, ... on fresh sequences (num_prob = 1), beside the "
+                + "notebook's published figures, with RMSE / std(true sum).",
+            ""})
 public final class TrainSumCommand implements Callable<Integer> {
 
     /**

@@ -29,21 +29,18 @@ import picocli.CommandLine.Spec;
 /** {@code stepwise train tagger}: the tutorial's tagger, on its two sentences or on a CoNLL-U treebank. */
 @Command(name = "tagger",
         description = {
-            "Trains the part-of-speech tagger (Embedding -> LSTM -> Linear -> log-softmax).",
-            "  --tutorial            the PyTorch tutorial's two sentences, SGD 0.1, one sentence per step;",
-            "                        starts from the tutorial's own initial weights unless --seed is given,",
-            "                        and prints the tutorial's before/after tables.",
-            "  --conllu TRAIN.conllu a CoNLL-U treebank (UPOS), mini-batched Adam; with --dev, prints dev",
-            "                        accuracy after every epoch."})
+            "Trains the part-of-speech tagger (Embedding -> LSTM -> Linear -> log-softmax), either on the "
+                + "PyTorch tutorial's two sentences (--tutorial) or on a CoNLL-U treebank (--conllu).",
+            ""})
 public final class TrainTaggerCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--tutorial", description = "Train on the tutorial's two sentences.")
+    @Option(names = "--tutorial", description = "Train exactly as the tutorial does: its two sentences, SGD 0.1, one sentence per step; starts from the tutorial's own initial weights unless --seed is given, and prints its before/after tables.")
     boolean tutorial;
 
-    @Option(names = "--conllu", paramLabel = "TRAIN.conllu", description = "Training treebank (CoNLL-U).")
+    @Option(names = "--conllu", paramLabel = "TRAIN.conllu", description = "Train on a CoNLL-U treebank (UPOS column), in mini-batches with Adam.")
     Path conllu;
 
     @Option(names = "--dev", paramLabel = "DEV.conllu", description = "Development treebank, for accuracy after every epoch.")

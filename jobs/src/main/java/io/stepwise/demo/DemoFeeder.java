@@ -100,4 +100,24 @@ public final class DemoFeeder implements Runnable, AutoCloseable {
         stop();
         producer.close();
     }
+
+    /**
+     * Streams labelled examples for the side training job, cycling through {@code sentences} at a
+     * few per second, while {@code feeder} runs.
+     */
+    public static void feedExamples(String bootstrap, String topic, List<io.stepwise.train.TaggedSentence> sentences, DemoFeeder feeder) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(KafkaConnectors.producerProperties(bootstrap))) {
+            for (int i = 0; feeder.running; i++) {
+                io.stepwise.train.TaggedSentence s = sentences.get(i % sentences.size());
+                String json = io.stepwise.wire.LabelledExample.tagged(s.words().toArray(String[]::new), s.tags().toArray(String[]::new)).toJson();
+                p.send(new ProducerRecord<>(topic, "example-" + i, json));
+                try {
+                    Thread.sleep(40);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
 }

@@ -67,6 +67,36 @@ public final class TaggerModel implements Model {
         return this;
     }
 
+    /**
+     * This model with larger vocabularies: {@code newWords} and {@code newTags} must begin with
+     * this model's entries, in order, so that every old index keeps its meaning. Old embedding rows,
+     * the LSTM and the old output rows are copied; the rows of the new entries start as a fresh
+     * model's would (PyTorch's defaults, from {@code seed}). Sentences of known words therefore
+     * tag exactly as before as long as no tag was added. The copy shares nothing with this model.
+     */
+    public TaggerModel withVocabularies(Vocabulary newWords, Vocabulary newTags, long seed) {
+        requireExtension("word vocabulary", words, newWords);
+        requireExtension("tag set", tags, newTags);
+        TaggerModel grown = new TaggerModel(meta, newWords, newTags, embeddingDim(), lstmConfig.hiddenSize(),
+                lstmConfig.numLayers()).initRandom(seed);
+        for (ParameterSet.Parameter p : params.asMap().values()) {
+            float[] src = p.data();
+            float[] dst = grown.params.get(p.name()).data();
+            // the embedding and output tables only grow at the end, so the old values are a prefix
+            System.arraycopy(src, 0, dst, 0, src.length);
+        }
+        grown.weightsChanged();
+        return grown;
+    }
+
+    private static void requireExtension(String what, Vocabulary old, Vocabulary grown) {
+        boolean prefix = grown.size() >= old.size() && grown.entries().subList(0, old.size()).equals(old.entries());
+        if (!prefix || !java.util.Objects.equals(old.unknown(), grown.unknown())) {
+            throw new IllegalArgumentException("the new " + what + " must extend the old one: old entries first, in order, "
+                    + "and the same unknown-word entry");
+        }
+    }
+
     @Override
     public ModelKind kind() {
         return ModelKind.TAGGER;

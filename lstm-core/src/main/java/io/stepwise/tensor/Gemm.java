@@ -68,12 +68,30 @@ public final class Gemm {
         if (k > 0 && (long) m * n * k >= nativeThreshold) {
             nativeGemm(transA, transB, m, n, k, a, aOff, b, bOff, beta, c, cOff);
         } else {
-            javaGemm(transA, transB, m, n, k, a, aOff, b, bOff, beta, c, cOff);
+            javaGemm(transA, transB, m, n, k, a, aOff, b, bOff, beta, c, cOff, this);
         }
     }
 
+    /** Below one vector of outputs per row the register-tiled kernel has nothing to tile. */
+    private static final int LANES = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+
+    private float[] transposed = new float[0];
+
+    /** {@code src} ({@code [rows, cols]} at {@code off}) transposed into this instance's scratch, {@code [cols, rows]}. */
+    private float[] transpose(float[] src, int off, int rows, int cols) {
+        if (transposed.length < rows * cols) {
+            transposed = new float[rows * cols];
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int col = 0; col < cols; col++) {
+                transposed[col * rows + r] = src[off + r * cols + col];
+            }
+        }
+        return transposed;
+    }
+
     static void javaGemm(boolean transA, boolean transB, int m, int n, int k,
-                         float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+                         float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff, Gemm scratch) {
         if (beta == 0f) {
             Arrays.fill(c, cOff, cOff + m * n, 0f);
         } else if (beta != 1f) {
@@ -86,12 +104,24 @@ public final class Gemm {
             for (int i = 0; i < m; i++) {
                 StepKernel.accumulateAt(b, bOff, n, a, aOff + i * k, k, c, cOff + i * n);
             }
+        } else if (transA && !transB && n == 1) {
+            // C is a column, so contiguous: C += B[p] * (row p of A), one long axpy per p
+            for (int p = 0; p < k; p++) {
+                StepKernel.axpy(b[bOff + p], a, aOff + p * m, c, cOff, m);
+            }
         } else if (transA && !transB) {
             // C += sum over p of (column p of A^T) outer (row p of B): rows of B stay contiguous
             for (int p = 0; p < k; p++) {
                 for (int i = 0; i < m; i++) {
                     StepKernel.axpy(a[aOff + p * m + i], b, bOff + p * n, c, cOff + i * n, n);
                 }
+            }
+        } else if (!transA && n >= LANES) {
+            // rows of C wide enough for the register-tiled kernel: copying B^T into row-major
+            // order once costs far less than a dot product with a lane reduction per element
+            float[] bt = scratch.transpose(b, bOff, n, k);
+            for (int i = 0; i < m; i++) {
+                StepKernel.accumulateAt(bt, 0, n, a, aOff + i * k, k, c, cOff + i * n);
             }
         } else if (!transA) {
             // C[i,j] += row i of A . row j of B

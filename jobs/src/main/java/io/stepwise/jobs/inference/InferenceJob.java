@@ -49,15 +49,27 @@ public final class InferenceJob {
      */
     public void build(StreamExecutionEnvironment env, String prefix) {
         TypeInformation<RawRecord> raw = TypeInformation.of(RawRecord.class);
-        SingleOutputStreamOperator<SourcedElement> parsed = env
-                .fromSource(elements, WatermarkStrategy.noWatermarks(), prefix + "elements", raw).uid(prefix + "elements-source")
-                .process(new ParseElements()).uid(prefix + "parse-elements").name("parse elements");
-        SingleOutputStreamOperator<ModelAnnouncement> announcements = env
+        DataStream<RawRecord> elementRecords = env
+                .fromSource(elements, WatermarkStrategy.noWatermarks(), prefix + "elements", raw).uid(prefix + "elements-source");
+        DataStream<RawRecord> modelRecords = env
                 .fromSource(modelVersions, WatermarkStrategy.noWatermarks(), prefix + "model versions", raw).uid(prefix + "model-versions-source")
-                .setParallelism(1)
+                .setParallelism(1);
+        wire(elementRecords, modelRecords, results, deadLetters, options, initialModel, prefix);
+    }
+
+    /**
+     * The job's operators after its sources: parse, key by stream, one step per element against the
+     * broadcast model versions, results and dead letters to their sinks. Replays call this with
+     * both record streams cut from one recording.
+     */
+    public static void wire(DataStream<RawRecord> elementRecords, DataStream<RawRecord> modelRecords, Sink<KeyedJson> results,
+                            Sink<KeyedJson> deadLetters, InferenceOptions options, byte[] initialModel, String prefix) {
+        SingleOutputStreamOperator<SourcedElement> parsed = elementRecords
+                .process(new ParseElements()).uid(prefix + "parse-elements").name("parse elements");
+        SingleOutputStreamOperator<ModelAnnouncement> announcements = modelRecords
                 .process(new ParseAnnouncements()).uid(prefix + "parse-model-versions").name("parse model versions")
                 .setParallelism(1);
-        BroadcastStream<ModelAnnouncement> broadcast = announcements.broadcast(RunningInference.MODEL_VERSIONS);
+        BroadcastStream<ModelAnnouncement> broadcast = announcements.broadcast(RunningInference.MODEL_VERSIONS, RunningInference.MODEL_VERSION_TIMES);
 
         SingleOutputStreamOperator<KeyedJson> out = parsed
                 .keyBy(SourcedElement::stream)

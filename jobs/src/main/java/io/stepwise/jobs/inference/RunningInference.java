@@ -55,10 +55,15 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     public static final MapStateDescriptor<Integer, byte[]> MODEL_VERSIONS = new MapStateDescriptor<>(
             "model-versions", Types.INT, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+    /** When each kept version was announced, in event time; used only when aligned to event time (replays). */
+    public static final MapStateDescriptor<Integer, Long> MODEL_VERSION_TIMES = new MapStateDescriptor<>(
+            "model-version-times", Types.INT, Types.LONG);
+
     public static final OutputTag<KeyedJson> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(KeyedJson.class));
 
     static final ValueStateDescriptor<StreamState> STATE = new ValueStateDescriptor<>("stream", StreamState.class);
     static final ListStateDescriptor<SourcedElement> PENDING = new ListStateDescriptor<>("pending", SourcedElement.class);
+    static final ListStateDescriptor<TimedElement> ALIGNED = new ListStateDescriptor<>("aligned", TimedElement.class);
 
     private final InferenceOptions options;
     /** The model file given with --model, served until a newer version is announced; may be null. */
@@ -66,7 +71,11 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
 
     private transient ValueState<StreamState> state;
     private transient ListState<SourcedElement> pending;
+    private transient ListState<TimedElement> aligned;
+    /** The newest version, which new sequences use. */
     private transient ServedModel serving;
+    /** Versions built from broadcast state on demand, for streams pinned to them. */
+    private transient Map<Integer, ServedModel> loaded;
     private transient Counters counters;
 
     public RunningInference(InferenceOptions options, byte[] initialModel) {
@@ -78,9 +87,12 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     public void open(OpenContext ctx) {
         state = getRuntimeContext().getState(STATE);
         pending = getRuntimeContext().getListState(PENDING);
+        aligned = getRuntimeContext().getListState(ALIGNED);
         counters = new Counters(getRuntimeContext().getMetricGroup(), () -> serving == null ? 0 : serving.version());
+        loaded = new java.util.HashMap<>();
         if (initialModel != null) {
             serving = ServedModel.of(ModelVersionLoader.read(initialModel, "--model"));
+            loaded.put(serving.version(), serving);
         }
     }
 
@@ -89,15 +101,57 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     @Override
     public void processElement(SourcedElement in, ReadOnlyContext ctx, Collector<KeyedJson> out) throws Exception {
         counters.elementsIn.markEvent();
-        ServedModel model = serving(ctx.getBroadcastState(MODEL_VERSIONS));
+        if (options.alignToEventTime()) {
+            // served once the watermark passes it, when every version announced before it is known
+            aligned.add(new TimedElement(ctx.timestamp(), in));
+            ctx.timerService().registerEventTimeTimer(ctx.timestamp());
+            return;
+        }
+        serve(in, serving(ctx.getBroadcastState(MODEL_VERSIONS)), ctx, out);
+    }
+
+    private void serve(SourcedElement in, ServedModel model, ReadOnlyContext ctx, Collector<KeyedJson> out) throws Exception {
         if (model == null) {
             buffer(in, ctx);
             return;
         }
         long now = ctx.timerService().currentProcessingTime();
-        Side side = new Side(ctx.timerService(), dl -> ctx.output(DEAD_LETTERS, dl));
+        Side side = new Side(ctx.timerService(), dl -> ctx.output(DEAD_LETTERS, dl), ctx.getBroadcastState(MODEL_VERSIONS));
         drainPending(model, now, side, out);
         process(in, model, now, side, out);
+    }
+
+    /** Serves the held elements whose event time the watermark has passed, each with the version in force then. */
+    private void serveAligned(long watermark, OnTimerContext ctx, Collector<KeyedJson> out) throws Exception {
+        List<TimedElement> due = new ArrayList<>();
+        List<TimedElement> later = new ArrayList<>();
+        for (TimedElement t : aligned.get()) {
+            (t.at() <= watermark ? due : later).add(t);
+        }
+        aligned.update(later);
+        for (TimedElement t : due) {
+            serve(t.element(), versionAt(t.at(), ctx.getBroadcastState(MODEL_VERSIONS), ctx.getBroadcastState(MODEL_VERSION_TIMES)), ctx, out);
+        }
+    }
+
+    /**
+     * The version in force at event time {@code at}: the newest announced before it; if all were
+     * announced later, the first one (live, such elements waited for the first version).
+     */
+    private ServedModel versionAt(long at, ReadOnlyBroadcastState<Integer, byte[]> versions,
+                                  ReadOnlyBroadcastState<Integer, Long> times) throws Exception {
+        int best = -1;
+        int first = Integer.MAX_VALUE;
+        for (Map.Entry<Integer, Long> e : times.immutableEntries()) {
+            first = Math.min(first, e.getKey());
+            if (e.getValue() < at && e.getKey() > best) {
+                best = e.getKey();
+            }
+        }
+        if (best < 0 && first != Integer.MAX_VALUE) {
+            best = first;
+        }
+        return best < 0 ? serving(versions) : version(best, versions);
     }
 
     /**
@@ -105,7 +159,8 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
      * Flink offers none; the stream's next element then registers its expiry timer) and the
      * dead-letter output.
      */
-    private record Side(org.apache.flink.streaming.api.TimerService timers, java.util.function.Consumer<KeyedJson> deadLetters) {
+    private record Side(org.apache.flink.streaming.api.TimerService timers, java.util.function.Consumer<KeyedJson> deadLetters,
+                        ReadOnlyBroadcastState<Integer, byte[]> versions) {
     }
 
     private void buffer(SourcedElement in, ReadOnlyContext ctx) throws Exception {
@@ -152,17 +207,21 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
             return;
         }
         boolean fresh = s == null;
+        ServedModel use = model;
         if (fresh) {
             s = StreamState.fresh(model.config(), model.version());
-        } else if (!s.fits(model.config())) {
+        } else if (s.version != model.version()) {
+            use = forStreamInMidSequence(s, model, side.versions());
+        }
+        if (!s.fits(use.config())) {
             // the stored (h, c) belongs to another architecture: it means nothing to this version
-            s.reset(model.config());
+            s.reset(use.config());
             counters.stateResets.inc();
         }
         Result r;
         long t0 = System.nanoTime();
         try {
-            r = model.step(e, s);
+            r = use.step(e, s);
         } catch (IllegalArgumentException wrongKind) {
             deadLetter(side.deadLetters(), in, wrongKind.getMessage());
             return;
@@ -171,7 +230,10 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
         if (fresh) {
             counters.activeStreams++;
         }
-        s.version = model.version();
+        s.version = use.version();
+        if (policy(use) == UpdatePolicy.REWARM) {
+            s.remember(e.token(), e.value(), options.rewarmWindow());
+        }
         if (e.seq() != null) {
             s.lastSeq = e.seq();
         }
@@ -185,9 +247,60 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
         counters.resultsOut.markEvent();
     }
 
+    private UpdatePolicy policy(ServedModel m) {
+        return options.policyFor(m.model().kind());
+    }
+
+    /**
+     * The version for a stream whose state was computed by an older one than {@code newest}, by
+     * the job's update policy. Pin keeps the old version while broadcast state still holds it;
+     * rewarm recomputes the state under the newest from the stream's recent inputs.
+     */
+    private ServedModel forStreamInMidSequence(StreamState s, ServedModel newest, ReadOnlyBroadcastState<Integer, byte[]> versions) throws Exception {
+        switch (policy(newest)) {
+            case PIN -> {
+                ServedModel pinned = version(s.version, versions);
+                if (pinned != null) {
+                    return pinned;
+                }
+                counters.pinnedEvicted.inc();
+                return newest;
+            }
+            case REWARM -> {
+                if (s.fits(newest.config())) {
+                    newest.rewarm(s);
+                    counters.rewarmed.inc();
+                }
+                return newest;
+            }
+            default -> {
+                return newest;
+            }
+        }
+    }
+
+    /** Version {@code v}, built from broadcast state once per instance; null when no longer kept. */
+    private ServedModel version(int v, ReadOnlyBroadcastState<Integer, byte[]> versions) throws Exception {
+        ServedModel m = loaded.get(v);
+        if (m != null) {
+            return m;
+        }
+        byte[] bytes = versions == null ? null : versions.get(v);
+        if (bytes == null) {
+            return null;
+        }
+        m = ServedModel.of(ModelVersionLoader.read(bytes, "broadcast state, version " + v));
+        loaded.put(v, m);
+        return m;
+    }
+
     /** Idle expiry: one timer per stream, moved forward lazily instead of on every element. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<KeyedJson> out) throws Exception {
+        if (ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.EVENT_TIME) {
+            serveAligned(timestamp, ctx, out);
+            return;
+        }
         StreamState s = state.value();
         if (s == null || s.expiryTimer != timestamp) {
             return;
@@ -217,14 +330,14 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
             return;
         }
         String rejection = null;
-        ModelVersionLoader.Loaded loaded = null;
+        ModelVersionLoader.Loaded accepted = null;
         if (current != null && a.version() <= current.version()) {
             rejection = "version " + a.version() + " is not newer than the serving version " + current.version();
         } else {
             try {
-                loaded = ModelVersionLoader.load(a);
-                if (current != null && loaded.model().kind() != current.model().kind()) {
-                    rejection = "it is a " + loaded.model().kind().id() + " model, this job serves a " + current.model().kind().id() + " model";
+                accepted = ModelVersionLoader.load(a);
+                if (current != null && accepted.model().kind() != current.model().kind()) {
+                    rejection = "it is a " + accepted.model().kind().id() + " model, this job serves a " + current.model().kind().id() + " model";
                 }
             } catch (IOException | RuntimeException e) {
                 rejection = e.getMessage();
@@ -239,24 +352,36 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
             }
             return;
         }
-        for (Integer old : oldVersions(versions)) {
-            versions.remove(old);
+        versions.put(a.version(), accepted.bytes());
+        BroadcastState<Integer, Long> times = options.alignToEventTime() ? ctx.getBroadcastState(MODEL_VERSION_TIMES) : null;
+        if (times != null) {
+            times.put(a.version(), ctx.timestamp());
         }
-        versions.put(a.version(), loaded.bytes());
+        // the newest versions stay, the same on every instance (broadcast state must not diverge)
+        List<Integer> kept = keys(versions);
+        kept.sort(java.util.Comparator.reverseOrder());
+        for (Integer old : kept.subList(Math.min(kept.size(), options.keptVersions()), kept.size())) {
+            versions.remove(old);
+            loaded.remove(old);
+            if (times != null) {
+                times.remove(old);
+            }
+        }
         boolean first = current == null;
-        serving = ServedModel.of(loaded.model());
+        serving = ServedModel.of(accepted.model());
+        loaded.put(serving.version(), serving);
         if (isFirstInstance()) {
             LOG.info("serving model {} v{} ({})", a.model(), a.version(), first ? "first version" : "was v" + current.version());
         }
         if (first) {
             long now = ctx.currentProcessingTime();
             ServedModel model = serving;
-            Side side = new Side(null, dl -> ctx.output(DEAD_LETTERS, dl));
+            Side side = new Side(null, dl -> ctx.output(DEAD_LETTERS, dl), versions);
             ctx.applyToKeyedState(PENDING, (stream, list) -> drainPending(model, now, side, out));
         }
     }
 
-    private static List<Integer> oldVersions(BroadcastState<Integer, byte[]> versions) throws Exception {
+    private static List<Integer> keys(BroadcastState<Integer, byte[]> versions) throws Exception {
         List<Integer> keys = new ArrayList<>();
         for (Map.Entry<Integer, byte[]> e : versions.entries()) {
             keys.add(e.getKey());
@@ -277,6 +402,7 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
         if (bytes != null && (serving == null || serving.version() < newest)) {
             Model m = ModelVersionLoader.read(bytes, "broadcast state, version " + newest);
             serving = ServedModel.of(m);
+            loaded.put(newest, serving);
         }
         return serving;
     }
@@ -299,6 +425,8 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
         final Counter rejectedModels;
         final Counter stateResets;
         final Counter expiredStreams;
+        final Counter rewarmed;
+        final Counter pinnedEvicted;
         final Histogram stepMicros;
         long activeStreams;
 
@@ -310,6 +438,8 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
             rejectedModels = g.counter("modelVersionsRejected");
             stateResets = g.counter("stateResets");
             expiredStreams = g.counter("streamsExpired");
+            rewarmed = g.counter("streamsRewarmed");
+            pinnedEvicted = g.counter("pinnedVersionsEvicted");
             stepMicros = g.histogram("stepLatencyMicros", new DescriptiveStatisticsHistogram(10_000));
             g.gauge("activeStreams", () -> Math.max(0, activeStreams));
             g.gauge("modelVersion", version::getAsInt);

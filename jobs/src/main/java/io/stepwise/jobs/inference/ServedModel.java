@@ -45,6 +45,12 @@ public abstract sealed class ServedModel permits ServedModel.Tagger, ServedModel
     /** Runs one step for {@code e} on {@code state}; throws IllegalArgumentException for an element of the wrong kind. */
     public abstract Result step(Element e, StreamState state);
 
+    /**
+     * Recomputes {@code state}'s {@code (h, c)} under this version from the inputs it remembers
+     * (update policy rewarm): from zero, one step per remembered input, no results.
+     */
+    public abstract void rewarm(StreamState state);
+
     static final class Tagger extends ServedModel {
         private final TaggerModel.Stepper stepper;
 
@@ -61,6 +67,16 @@ public abstract sealed class ServedModel permits ServedModel.Tagger, ServedModel
             TaggerModel.Tagged t = stepper.step(e.token(), state.lstm());
             return new Result.Tag(e.stream(), e.seq(), e.ts(), e.token(), t.tag(), t.probability(),
                     model().name(), version());
+        }
+
+        @Override
+        public void rewarm(StreamState state) {
+            state.zero(config());
+            if (state.recentTokens != null) {
+                for (String token : state.recentTokens) {
+                    stepper.step(token, state.lstm());
+                }
+            }
         }
     }
 
@@ -81,6 +97,16 @@ public abstract sealed class ServedModel permits ServedModel.Tagger, ServedModel
             state.exactSum += e.value();
             return new Result.Sum(e.stream(), e.seq(), e.ts(), e.value(), estimate, state.exactSum,
                     model().name(), version());
+        }
+
+        @Override
+        public void rewarm(StreamState state) {
+            state.zero(config());
+            if (state.recentValues != null) {
+                for (double v : state.recentValues) {
+                    stepper.step(v, state.lstm());
+                }
+            }
         }
     }
 }

@@ -22,6 +22,12 @@ public class StreamState {
     /** Processing time of the last element, and of the idle-expiry timer now registered (0: none). */
     public long lastActive;
     public long expiryTimer;
+    /**
+     * The last elements' inputs, oldest first, for rewarming the state under a new version
+     * (update policy rewarm): tokens for taggers, values for sums; null under other policies.
+     */
+    public String[] recentTokens;
+    public double[] recentValues;
 
     public StreamState() {
     }
@@ -42,6 +48,36 @@ public class StreamState {
 
     public boolean fits(LstmConfig config) {
         return layers == config.numLayers() && hidden == config.hiddenSize();
+    }
+
+    /** Remembers one input, keeping the last {@code window}. */
+    public void remember(String token, Double value, int window) {
+        if (token != null) {
+            recentTokens = append(recentTokens, token, window);
+        } else if (value != null) {
+            double[] old = recentValues == null ? new double[0] : recentValues;
+            int keep = Math.min(old.length, window - 1);
+            double[] next = new double[keep + 1];
+            System.arraycopy(old, old.length - keep, next, 0, keep);
+            next[keep] = value;
+            recentValues = next;
+        }
+    }
+
+    private static String[] append(String[] old, String item, int window) {
+        String[] base = old == null ? new String[0] : old;
+        int keep = Math.min(base.length, window - 1);
+        String[] next = new String[keep + 1];
+        System.arraycopy(base, base.length - keep, next, 0, keep);
+        next[keep] = item;
+        return next;
+    }
+
+    /** Zeroes {@code (h, c)} for {@code config}, keeping the running sum and the remembered inputs. */
+    public void zero(LstmConfig config) {
+        layers = config.numLayers();
+        hidden = config.hiddenSize();
+        hc = new float[2 * layers * hidden];
     }
 
     /** Starts the stream over under another architecture: zero state, no running sum. */

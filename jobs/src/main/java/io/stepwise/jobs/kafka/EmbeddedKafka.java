@@ -35,7 +35,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setConfigProp("num.partitions", "2")
                 .build();
         try {
-            cluster.format();
+            quietly(cluster::format);
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
@@ -43,6 +43,21 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw e;
         }
         return new EmbeddedKafka(cluster);
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Formatting prints its bootstrap metadata to standard output, which belongs to the caller here. */
+    private static void quietly(Step step) throws Exception {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            step.run();
+        } finally {
+            System.setOut(out);
+        }
     }
 
     public String bootstrapServers() {

@@ -275,4 +275,84 @@ class RunningInferenceTest {
         assertThat(r.get("version").asInt()).isEqualTo(2);
         assertThat(r.get("sum").asDouble()).isCloseTo(wider.runningSums(new double[]{7})[0], org.assertj.core.data.Offset.offset(1e-5));
     }
+
+    // ---- update policies: which version produces which result when a version arrives mid-sequence ----
+
+    @Test
+    void pinFinishesASentenceOnTheVersionItStartedWithAndStartsNewOnesOnTheNewest() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.PIN), v1);
+
+        send(token("a", 1, "the"), token("a", 2, "dog"));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(token("a", 3, "ate"), token("b", 1, "the"), end("a", 4), token("a", 5, "cat"));
+
+        List<JsonNode> out = results();
+        assertThat(out).extracting(r -> r.get("stream").asText() + r.get("seq").asInt() + "@v" + r.get("version").asInt())
+                .containsExactly("a1@v1", "a2@v1", "a3@v1", "b1@v2", "a5@v2");
+        assertThat(out.get(2).get("tag").asText()).isEqualTo(expectedTags(v1, "a", "the", "dog", "ate").get(2));
+        assertThat(out.get(4).get("tag").asText()).isEqualTo(expectedTags(v2, "a", "cat").get(0));
+    }
+
+    @Test
+    void switchKeepsTheStateAndContinuesWithTheNewWeightsAtOnce() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.SWITCH), v1);
+
+        send(token("a", 1, "the"), token("a", 2, "dog"));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(token("a", 3, "ate"));
+
+        // independently: (h, c) after v1 stepped "the dog", then one v2 step
+        io.stepwise.lstm.LstmState st = io.stepwise.lstm.LstmState.zeros(v1.lstmConfig());
+        TaggerModel.Stepper s1 = v1.newStepper();
+        s1.step("the", st);
+        s1.step("dog", st);
+        String expected = v2.newStepper().step("ate", st).tag();
+        JsonNode last = results().get(2);
+        assertThat(last.get("version").asInt()).isEqualTo(2);
+        assertThat(last.get("tag").asText()).isEqualTo(expected);
+    }
+
+    @Test
+    void rewarmRecomputesTheStateFromTheLastElementsUnderTheNewVersion() throws Exception {
+        SumModel v1 = sum(1, 6, 3);
+        SumModel v2 = sum(2, 6, 4);
+        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.REWARM).withRewarmWindow(3), v1);
+
+        send(value("m", 1, 10), value("m", 2, 20), value("m", 3, 30), value("m", 4, 40));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(value("m", 5, 50));
+
+        JsonNode last = results().get(4);
+        assertThat(last.get("version").asInt()).isEqualTo(2);
+        assertThat(last.get("exact").asDouble()).isEqualTo(150.0);
+        // v2 over the window (the last 3 elements) and then the new one
+        assertThat(last.get("sum").asDouble()).isCloseTo(v2.runningSums(new double[]{20, 30, 40, 50})[3], org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void sumsRewarmAndTaggersPinByDefault() {
+        assertThat(InferenceOptions.defaults().policyFor(io.stepwise.model.ModelKind.SUM)).isEqualTo(UpdatePolicy.REWARM);
+        assertThat(InferenceOptions.defaults().policyFor(io.stepwise.model.ModelKind.TAGGER)).isEqualTo(UpdatePolicy.PIN);
+    }
+
+    @Test
+    void aPinnedVersionNoLongerKeptGivesWayToTheNewest() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.PIN).withKeptVersions(1), null);
+        harness.processBroadcastElement(new StreamRecord<>(announce(v1)));
+
+        send(token("a", 1, "the"));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(token("a", 2, "dog"));
+
+        assertThat(results()).extracting(r -> r.get("version").asInt()).containsExactly(1, 2);
+        List<Integer> kept = new ArrayList<>();
+        harness.getBroadcastState(RunningInference.MODEL_VERSIONS).entries().forEach(e -> kept.add(e.getKey()));
+        assertThat(kept).containsExactly(2);
+    }
 }
