@@ -119,7 +119,7 @@ final class RunTrainCommand implements Callable<Integer> {
                 + ", announcing on " + modelTopic + ", files in " + o.modelDir());
         StreamExecutionEnvironment env = cluster.environment();
         KafkaTraining.configure(env, s);
-        env.execute("stepwise train " + o.name() + " from " + examplesTopic);
+        cluster.execute(env, "stepwise train " + o.name() + " from " + examplesTopic);
         return 0;
     }
 

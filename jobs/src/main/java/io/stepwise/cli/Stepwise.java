@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             RunCommand.class,
             KafkaCommand.class,
+            ClusterCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,
