@@ -87,9 +87,9 @@ public final class TrainSumCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("data", String.format(Locale.ROOT,
-                "generated: integers uniform in [%d, %d), num_prob per batch uniform in [%s, 1], seeded",
-                SumData.LOW, SumData.HIGH, opts.minNumProb()));
+        provenance.put("data", String.format(Locale.ROOT, "generated, seeded: integers uniform in [%d, %d), %s",
+                SumData.LOW, SumData.HIGH, opts.minNumProb() == 1 ? "num_prob 1"
+                        : "num_prob per batch uniform in [" + opts.minNumProb() + ", 1]"));
         provenance.put("trainer", opts.provenance());
         provenance.putAll(ModelMeta.platform());
         SumTrainer trainer = new SumTrainer(opts);

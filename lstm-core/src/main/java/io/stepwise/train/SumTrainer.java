@@ -43,12 +43,14 @@ public final class SumTrainer {
      * @param minNumProb         each batch's num_prob is uniform in [minNumProb, 1]
      * @param threads            threads that share each batch (default 2, fixed rather than taken from
      *                           the machine, so that a seed gives the same model everywhere)
+     * @param fitReadout         before the first step, set the output layer to the least-squares fit of
+     *                           the running sums on the initial LSTM's states
      */
     public record Options(int hiddenSize, int numLayers, int maxLength, long steps, double minutes, int batchSize,
                           double learningRate, double finalLearningRate, double clipNorm, long seed,
                           float inputScale, float targetScale, float forgetBias, boolean integratorInit,
                           int startLength, double curriculumShare, double shortShare, int weightKnee, double minNumProb,
-                          int threads) {
+                          int threads, boolean fitReadout) {
 
         public Options {
             if (hiddenSize < 1 || numLayers < 1) {
@@ -82,75 +84,81 @@ public final class SumTrainer {
 
         public static Options defaults() {
             return new Options(64, 1, 256, DEFAULT_STEPS, 0, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, DEFAULT_LEARNING_RATE / 100, 1.0, 1, 1000f, 1000f, 5f, true,
-                    8, 0.3, 0.25, 16, 0.5, 2);
+                    8, 0.3, 0.25, 16, 0.5, 2, false);
         }
 
         public Options withSeed(long s) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, s, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout);
         }
 
         public Options withSize(int hidden, int maxLen) {
             return new Options(hidden, numLayers, maxLen, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, Math.min(startLength, maxLen),
-                    curriculumShare, shortShare, weightKnee, minNumProb, threads);
+                    curriculumShare, shortShare, weightKnee, minNumProb, threads, fitReadout);
         }
 
         /** A run of {@code n} steps. */
         public Options withSteps(long n) {
             return new Options(hiddenSize, numLayers, maxLength, n, 0, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout);
         }
 
         /** A run of {@code m} minutes. */
         public Options withMinutes(double m) {
             return new Options(hiddenSize, numLayers, maxLength, 0, m, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout);
         }
 
         public Options withThreads(int n) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, n);
+                    shortShare, weightKnee, minNumProb, n, fitReadout);
+        }
+
+        public Options withReadoutFit(boolean fit) {
+            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
+                    shortShare, weightKnee, minNumProb, threads, fit);
         }
 
         public Options withBatchSize(int b) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, b, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout);
         }
 
         public Options withLearningRates(double start, double end) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, start, end,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout);
         }
 
         public Options withScales(float input, float target) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, input, target, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout);
         }
 
         public Options withInit(float forget, boolean integrator) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forget, integrator, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads);
+                    shortShare, weightKnee, minNumProb, threads, fitReadout);
         }
 
         public Options withCurriculum(int start, double share, double shortSteps) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, start, share,
-                    shortSteps, weightKnee, minNumProb, threads);
+                    shortSteps, weightKnee, minNumProb, threads, fitReadout);
         }
 
         public Options withLoss(int knee, double numProb, double clip) {
             return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
                     clip, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, knee, numProb, threads);
+                    shortShare, knee, numProb, threads, fitReadout);
         }
 
         public Map<String, Object> provenance() {
@@ -179,6 +187,7 @@ public final class SumTrainer {
             m.put("weight_knee", weightKnee);
             m.put("min_num_prob", minNumProb);
             m.put("threads", threads);
+            m.put("fit_readout", fitReadout);
             return m;
         }
     }
@@ -256,6 +265,9 @@ public final class SumTrainer {
         float outScale = model.targetScale();
         long budgetNanos = (long) (o.minutes() * 60e9);
         int epochs = o.steps() > 0 ? (int) ((o.steps() + STEPS_PER_EPOCH - 1) / STEPS_PER_EPOCH) : -1;
+        if (o.fitReadout()) {
+            fitReadout(model, new SumData(new SplittableRandom(o.seed()).split().split().nextLong()));
+        }
         listener.trainingStarted("sum", epochs);
         long start = System.nanoTime();
         long step = 0;
@@ -274,15 +286,8 @@ public final class SumTrainer {
                 float[] values = new float[n];
                 float[] sums = new float[n];
                 data.batch(steps, batch, o.minNumProb() + (1 - o.minNumProb()) * data.nextDouble(), values, sums);
-                float[] weights = new float[n];
-                for (int t = 0; t < steps; t++) {
-                    float w = t + 1 <= o.weightKnee() ? 1f : (float) o.weightKnee() / (t + 1);
-                    java.util.Arrays.fill(weights, t * batch, (t + 1) * batch, w);
-                }
-                for (int i = 0; i < n; i++) {
-                    values[i] /= inScale;
-                    sums[i] /= outScale;
-                }
+                float[] weights = lossWeights(steps, batch);
+                scale(values, sums, inScale, outScale);
                 double loss = gradients.compute(values, sums, weights, steps, batch);
                 if (o.clipNorm() > 0) {
                     model.parameters().clipGradNorm(o.clipNorm());
@@ -390,6 +395,36 @@ public final class SumTrainer {
         }
         listener.trainingDone();
         return new Result(model, step, (System.nanoTime() - start) / 1e9, lastEpochLoss);
+    }
+
+    /** Step t's weight in the loss: 1 up to the knee, knee / t beyond, so long sums do not drown short ones. */
+    float[] lossWeights(int steps, int batch) {
+        float[] weights = new float[steps * batch];
+        for (int t = 0; t < steps; t++) {
+            float w = t + 1 <= options.weightKnee() ? 1f : (float) options.weightKnee() / (t + 1);
+            java.util.Arrays.fill(weights, t * batch, (t + 1) * batch, w);
+        }
+        return weights;
+    }
+
+    private static void scale(float[] values, float[] sums, float inScale, float outScale) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] /= inScale;
+            sums[i] /= outScale;
+        }
+    }
+
+    /** Relative ridge of the read-out fit: enough to pick small weights among near-collinear cells. */
+    static final double READOUT_RIDGE = 1e-3;
+
+    private void fitReadout(SumModel model, SumData data) {
+        int steps = options.maxLength();
+        int batch = 4 * options.batchSize();
+        float[] values = new float[steps * batch];
+        float[] sums = new float[steps * batch];
+        data.batch(steps, batch, 1.0, values, sums);
+        scale(values, sums, model.inputScale(), model.targetScale());
+        ReadoutFit.fit(model, values, sums, lossWeights(steps, batch), steps, batch, READOUT_RIDGE);
     }
 
     /** The curriculum's longest length at this point of the run: geometric growth from startLength. */
