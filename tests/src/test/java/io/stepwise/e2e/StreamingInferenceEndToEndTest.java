@@ -136,20 +136,22 @@ class StreamingInferenceEndToEndTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1);
 
             announce(s, v2);
-            // wait until v2 serves: a probe stream gets elements until one comes back from v2
+            // wait until v2 serves: one-word probe sentences until one comes back from v2 (each is a
+            // new sequence, so it starts on the newest version under any update policy)
             long probe = 1;
             while (true) {
-                KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(),
-                        Workloads.records(List.of(Element.token("probe", probe++, null, "the"))));
+                KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(
+                        List.of(Element.token("probe", probe, null, "the"), Element.endOf("probe", probe + 1, null))));
+                probe += 2;
                 Thread.sleep(300);
                 if (out.poll().stream().anyMatch(r -> r.value().contains("\"probe\"") && r.value().contains("\"version\":2"))) {
                     break;
                 }
-                assertThat(probe).as("v2 never served").isLessThan(200);
+                assertThat(probe).as("v2 never served").isLessThan(400);
             }
             List<Element> second = Workloads.sentences(50, 2, 100, 2);
             KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(second));
-            long probes = probe - 1;
+            long probes = (probe - 1) / 2;
             long n2 = second.stream().filter(e -> !e.end()).count();
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1 + probes + n2);
 
