@@ -10,10 +10,8 @@ import io.stepwise.jobs.kafka.EmbeddedKafka;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.TaggerModel;
-import io.stepwise.predict.OfflinePredictor;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.ModelAnnouncement;
-import io.stepwise.wire.Result;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,37 +68,6 @@ class StreamingInferenceEndToEndTest {
         return env;
     }
 
-    private static Map<String, JsonNode> byStreamAndSeq(List<ConsumerRecord<String, String>> records) throws Exception {
-        Map<String, JsonNode> out = new HashMap<>();
-        Map<String, Long> lastSeqPerStream = new HashMap<>();
-        for (ConsumerRecord<String, String> r : records) {
-            JsonNode n = JSON.readTree(r.value());
-            String key = n.get("stream").asText() + "#" + n.get("seq").asLong();
-            assertThat(out.put(key, n)).as("result %s appears once", key).isNull();
-            // records of one stream share a partition (key = stream); their order there is the stream's order
-            Long last = lastSeqPerStream.put(n.get("stream").asText(), n.get("seq").asLong());
-            assertThat(last == null || last < n.get("seq").asLong()).as("stream %s in order", n.get("stream")).isTrue();
-            assertThat(r.key()).isEqualTo(n.get("stream").asText());
-        }
-        return out;
-    }
-
-    private static void assertSameAsOffline(Model model, List<Element> input, Map<String, JsonNode> actual) {
-        List<Result> expected = new OfflinePredictor(model).predict(input).results();
-        assertThat(actual).hasSize(expected.size());
-        for (Result e : expected) {
-            JsonNode a = actual.get(e.stream() + "#" + e.seq());
-            assertThat(a).as("result for %s#%s", e.stream(), e.seq()).isNotNull();
-            assertThat(a.get("version").asInt()).isEqualTo(model.version());
-            if (e instanceof Result.Tag t) {
-                assertThat(a.get("tag").asText()).as("%s#%s", e.stream(), e.seq()).isEqualTo(t.tag());
-            } else if (e instanceof Result.Sum s) {
-                assertThat(a.get("sum").asDouble()).isCloseTo(s.sum(), org.assertj.core.data.Offset.offset(1e-5));
-                assertThat(a.get("exact").asDouble()).isEqualTo(s.exact());
-            }
-        }
-    }
-
     @Test
     void aThousandInterleavedStreamsGetWhatOfflinePredictionGives() throws Exception {
         TaggerModel model = Workloads.tagger(1, 11);
@@ -115,7 +82,7 @@ class StreamingInferenceEndToEndTest {
         try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
             long expected = input.stream().filter(e -> !e.end()).count();
             await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= expected);
-            assertSameAsOffline(model, input, byStreamAndSeq(out.poll()));
+            ResultChecks.assertSameAsOffline(model, input, ResultChecks.byStreamAndSeq(out.poll()));
         }
     }
 
@@ -155,7 +122,7 @@ class StreamingInferenceEndToEndTest {
             long n2 = second.stream().filter(e -> !e.end()).count();
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1 + probes + n2);
 
-            Map<String, JsonNode> all = byStreamAndSeq(out.poll());
+            Map<String, JsonNode> all = ResultChecks.byStreamAndSeq(out.poll());
             Map<String, JsonNode> before = new HashMap<>();
             Map<String, JsonNode> after = new HashMap<>();
             all.forEach((k, v) -> {
@@ -163,8 +130,8 @@ class StreamingInferenceEndToEndTest {
                     (v.get("seq").asLong() < 100 ? before : after).put(k, v);
                 }
             });
-            assertSameAsOffline(v1, first, before);
-            assertSameAsOffline(v2, second, after);
+            ResultChecks.assertSameAsOffline(v1, first, before);
+            ResultChecks.assertSameAsOffline(v2, second, after);
         } finally {
             job.cancel().get();
         }
@@ -196,7 +163,7 @@ class StreamingInferenceEndToEndTest {
         try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic());
              KafkaTopics.Reader dead = new KafkaTopics.Reader(kafka.bootstrapServers(), s.deadLetterTopic())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= valid.size() && dead.poll().size() >= bad.size());
-            assertSameAsOffline(model, valid, byStreamAndSeq(out.poll()));
+            ResultChecks.assertSameAsOffline(model, valid, ResultChecks.byStreamAndSeq(out.poll()));
             List<JsonNode> letters = new ArrayList<>();
             for (ConsumerRecord<String, String> r : dead.poll()) {
                 letters.add(JSON.readTree(r.value()));
@@ -235,12 +202,12 @@ class StreamingInferenceEndToEndTest {
             Thread.sleep(2000); // anything doubled would show up after the last checkpoint too
             assertThat(cluster.getExecutionGraph(job.getJobID()).get().getFailureInfo())
                     .as("the job failed and recovered, rather than running on untouched").isNotNull();
-            Map<String, JsonNode> results = byStreamAndSeq(out.poll());
+            Map<String, JsonNode> results = ResultChecks.byStreamAndSeq(out.poll());
             List<Element> all = new ArrayList<>(before);
             all.addAll(after);
             // the restored job serves v2 from its broadcast state: the model topic is not read again
             // (its offset is in the checkpoint), so without that state nothing would be served at all
-            assertSameAsOffline(v2, all, results);
+            ResultChecks.assertSameAsOffline(v2, all, results);
         } finally {
             job.cancel().get();
         }
