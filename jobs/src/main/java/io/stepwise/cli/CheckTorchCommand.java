@@ -12,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs PyTorch reference files against this implementation and prints the differences. */
 @Command(name = "check-torch", mixinStandardHelpOptions = true,
+        header = "Checks Stepwise against PyTorch reference files.",
         description = {
             "Runs PyTorch reference files (the formats of shared/fixtures: LSTM parity, loss gradients,",
             "a training trajectory, the tutorial's seed tensor) against Stepwise and prints, per case,",

@@ -11,7 +11,20 @@ import picocli.CommandLine.Command;
         versionProvider = Stepwise.Version.class,
         description = "LSTM sequence models over live streams on Apache Flink.%n",
         subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            KafkaCommand.class,
+            ClusterCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            RecordCommand.class,
+            ReplayCommand.class,
+            ImportTorchCommand.class,
+            ExportTorchCommand.class,
             CheckTorchCommand.class,
+            DataCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Stepwise implements Runnable {
@@ -32,6 +45,7 @@ public final class Stepwise implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Stepwise());
         cl.setExecutionExceptionHandler(Stepwise::handleError);
+        cl.setParameterExceptionHandler(Stepwise::handleBadArguments);
         return cl;
     }
 
@@ -43,15 +57,20 @@ public final class Stepwise implements Runnable {
     static int handleError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof UncheckedIOException
                 || e instanceof IllegalStateException) {
-            String msg = e instanceof UncheckedIOException u ? String.valueOf(u.getCause().getMessage()) : e.getMessage();
-            if (e instanceof java.nio.file.NoSuchFileException) {
-                msg = "no such file: " + msg;
-            }
-            cl.getErr().println(cl.getColorScheme().errorText("stepwise " + cl.getCommandName() + ": " + msg));
-            return 2;
+            Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+            cl.getErr().println(cl.getColorScheme().errorText("stepwise " + cl.getCommandName() + ": " + UserErrors.describe(cause)));
+            return UserErrors.EXIT_BAD_INPUT;
         }
         e.printStackTrace(cl.getErr());
         return 1;
+    }
+
+    /** A mistake on the command line: the message and where to look, not the whole usage text. */
+    static int handleBadArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println(cl.getColorScheme().errorText("stepwise " + cl.getCommandName() + ": " + e.getMessage()));
+        cl.getErr().println("Try 'stepwise " + cl.getCommandSpec().qualifiedName().replaceFirst("^stepwise ?", "") + " --help'.".replace("  ", " "));
+        return UserErrors.EXIT_BAD_INPUT;
     }
 
     /** The version from the jar's manifest, or "development" when run from classes. */

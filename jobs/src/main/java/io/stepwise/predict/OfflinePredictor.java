@@ -3,7 +3,6 @@ package io.stepwise.predict;
 import io.stepwise.model.Model;
 import io.stepwise.model.SumModel;
 import io.stepwise.model.TaggerModel;
-import io.stepwise.tensor.Gemm;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.Result;
 import java.util.ArrayList;
@@ -19,8 +18,9 @@ import java.util.Map;
  * <p>Elements are grouped by stream and put in {@code seq} order; an element whose {@code seq} is
  * not greater than the last one kept for its stream is a duplicate and dropped, as the streaming
  * job drops it; {@code end} markers close a sequence. Each sequence then runs through the model's
- * whole-sequence path ({@code nn.LSTM} over all its steps at once, sequences batched together),
- * not the stepwise path the streaming job uses, so that comparing the two checks both.
+ * whole-sequence path ({@code nn.LSTM} over all its steps, sequences batched together), whose
+ * arithmetic is that of the stepwise path the streaming job uses, so the two agree bit for bit
+ * (PackedLstm#forwardSequence) and a difference in a test points at the job, not at rounding.
  */
 public final class OfflinePredictor {
 
@@ -28,7 +28,6 @@ public final class OfflinePredictor {
     private static final int BATCH = 128;
 
     private final Model model;
-    private final Gemm gemm = new Gemm();
 
     public OfflinePredictor(Model model) {
         this.model = model;
@@ -108,7 +107,7 @@ public final class OfflinePredictor {
                 ids[b][t] = tagger.wordIndex(e.token());
             }
         }
-        TaggerModel.BatchPass pass = tagger.forward(ids, gemm);
+        float[] logProbs = tagger.predict(ids);
         int tags = tagger.tags().size();
         for (int b = 0; b < batch.size(); b++) {
             List<Indexed> seq = batch.get(b);
@@ -116,13 +115,13 @@ public final class OfflinePredictor {
                 int row = (t * batch.size() + b) * tags;
                 int best = 0;
                 for (int j = 1; j < tags; j++) {
-                    if (pass.logProbs[row + j] > pass.logProbs[row + best]) {
+                    if (logProbs[row + j] > logProbs[row + best]) {
                         best = j;
                     }
                 }
                 Element e = seq.get(t).element;
                 out[seq.get(t).index] = new Result.Tag(e.stream(), e.seq(), e.ts(), e.token(), tagger.tags().get(best),
-                        (float) Math.exp(pass.logProbs[row + best]), tagger.name(), tagger.version());
+                        (float) Math.exp(logProbs[row + best]), tagger.name(), tagger.version());
             }
         }
     }
@@ -141,14 +140,14 @@ public final class OfflinePredictor {
                 x[t * n + b] = (float) (e.value() / sum.inputScale());
             }
         }
-        SumModel.BatchPass pass = sum.forward(x, steps, n, gemm);
+        float[] predictions = sum.predict(x, steps, n);
         for (int b = 0; b < n; b++) {
             List<Indexed> seq = batch.get(b);
             double exact = 0;
             for (int t = 0; t < seq.size(); t++) {
                 Element e = seq.get(t).element;
                 exact += e.value();
-                double estimate = (double) pass.predictions[t * n + b] * sum.targetScale();
+                double estimate = (double) predictions[t * n + b] * sum.targetScale();
                 out[seq.get(t).index] = new Result.Sum(e.stream(), e.seq(), e.ts(), e.value(), estimate, exact,
                         sum.name(), sum.version());
             }

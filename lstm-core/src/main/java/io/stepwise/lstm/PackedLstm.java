@@ -85,6 +85,7 @@ public final class PackedLstm {
      * top-layer {@code h} is the step's output. {@code scratch} is from {@link #newScratch()}.
      */
     public void step(float[] x, int xOff, LstmState state, float[] scratch) {
+        requireFits(state);
         int h = config.hiddenSize();
         int g = 4 * h;
         float[] s = state.values();
@@ -101,6 +102,18 @@ public final class PackedLstm {
         }
     }
 
+    /**
+     * A state of another shape (say, kept from a model version with more layers) would be read at
+     * offsets that mean something else, silently; two comparisons per step rule that out.
+     */
+    private void requireFits(LstmState state) {
+        if (!state.fits(config)) {
+            throw new IllegalArgumentException("state of " + state.numLayers() + " layer(s) of hidden size "
+                    + state.hiddenSize() + " does not fit this LSTM (" + config.numLayers()
+                    + " layer(s) of hidden size " + config.hiddenSize() + "); start from LstmState.zeros(config)");
+        }
+    }
+
     /** {@link #step} returning a new state and leaving {@code state} unchanged. */
     public LstmState step(float[] x, LstmState state) {
         LstmState next = state.copy();
@@ -113,6 +126,9 @@ public final class PackedLstm {
      * {@code x[b * input_size ..]}. Per layer one product {@code [n, in + H] x [in + H, 4H]}.
      */
     public void stepBatch(float[] x, LstmState[] states, int n, BatchScratch scratch) {
+        for (int b = 0; b < n; b++) {
+            requireFits(states[b]);
+        }
         int h = config.hiddenSize();
         int g = 4 * h;
         scratch.ensure(n);
@@ -166,5 +182,30 @@ public final class PackedLstm {
 
     public BatchScratch newBatchScratch() {
         return new BatchScratch(new Gemm());
+    }
+
+    /**
+     * Whole sequences {@code x[T][B][input_size]} (seq-first), each batch entry from its own state
+     * (advanced in place); returns the top layer's outputs {@code out[T][B][H]}. The products run
+     * in Java in the order {@link #step} uses, so the result equals stepping each sequence one
+     * element at a time, bit for bit: offline prediction and the streaming job agree by
+     * construction. A sequence shorter than T may be padded with anything; its outputs past its
+     * end are not meaningful.
+     */
+    public float[] forwardSequence(float[] x, int steps, int batch, LstmState[] states) {
+        int in = config.inputSize();
+        int h = config.hiddenSize();
+        BatchScratch scratch = new BatchScratch(new Gemm(Long.MAX_VALUE));
+        float[] xt = new float[batch * in];
+        float[] out = new float[steps * batch * h];
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(x, t * batch * in, xt, 0, batch * in);
+            stepBatch(xt, states, batch, scratch);
+            for (int b = 0; b < batch; b++) {
+                LstmState s = states[b];
+                System.arraycopy(s.values(), s.hOffset(config.numLayers() - 1), out, (t * batch + b) * h, h);
+            }
+        }
+        return out;
     }
 }

@@ -27,6 +27,14 @@ public final class StepKernel {
      * while the loop walks the rows, so each weight is loaded exactly once.
      */
     public static void accumulate(float[] w, int row0, int g, float[] v, int vOff, int n, float[] z, int zOff) {
+        accumulateAt(w, row0 * g, g, v, vOff, n, z, zOff);
+    }
+
+    /**
+     * {@link #accumulate} with the matrix starting at element {@code wOff} of {@code w}, which need not
+     * be a whole number of rows: {@code z[0..g) += sum over k < n of v[vOff + k] * w[wOff + k * g + 0..g)}.
+     */
+    public static void accumulateAt(float[] w, int wOff, int g, float[] v, int vOff, int n, float[] z, int zOff) {
         int o = 0;
         for (; o + 8 * L <= g; o += 8 * L) {
             FloatVector a0 = FloatVector.fromArray(S, z, zOff + o);
@@ -39,7 +47,7 @@ public final class StepKernel {
             FloatVector a7 = FloatVector.fromArray(S, z, zOff + o + 7 * L);
             for (int k = 0; k < n; k++) {
                 FloatVector x = FloatVector.broadcast(S, v[vOff + k]);
-                int base = (row0 + k) * g + o;
+                int base = wOff + k * g + o;
                 a0 = FloatVector.fromArray(S, w, base).fma(x, a0);
                 a1 = FloatVector.fromArray(S, w, base + L).fma(x, a1);
                 a2 = FloatVector.fromArray(S, w, base + 2 * L).fma(x, a2);
@@ -61,14 +69,14 @@ public final class StepKernel {
         for (; o + L <= g; o += L) {
             FloatVector a = FloatVector.fromArray(S, z, zOff + o);
             for (int k = 0; k < n; k++) {
-                a = FloatVector.fromArray(S, w, (row0 + k) * g + o).fma(FloatVector.broadcast(S, v[vOff + k]), a);
+                a = FloatVector.fromArray(S, w, wOff + k * g + o).fma(FloatVector.broadcast(S, v[vOff + k]), a);
             }
             a.intoArray(z, zOff + o);
         }
         for (; o < g; o++) {
             float a = z[zOff + o];
             for (int k = 0; k < n; k++) {
-                a = Math.fma(v[vOff + k], w[(row0 + k) * g + o], a);
+                a = Math.fma(v[vOff + k], w[wOff + k * g + o], a);
             }
             z[zOff + o] = a;
         }

@@ -149,6 +149,26 @@ public final class SumModel implements Model {
         return out;
     }
 
+    /**
+     * The scaled running-sum estimates for scaled inputs {@code x[T][B]} (seq-first, padded): the
+     * offline path, equal bit for bit to {@link Stepper} (see {@link PackedLstm#forwardSequence}).
+     */
+    public float[] predict(float[] x, int steps, int batch) {
+        LstmState[] states = new LstmState[batch];
+        for (int b = 0; b < batch; b++) {
+            states[b] = LstmState.zeros(lstmConfig);
+        }
+        int h = lstmConfig.hiddenSize();
+        float[] out = packed().forwardSequence(x, steps, batch, states);
+        float[] pred = new float[steps * batch];
+        float[] y = new float[1];
+        for (int i = 0; i < steps * batch; i++) {
+            linear.forwardRow(out, i * h, y);
+            pred[i] = y[0];
+        }
+        return pred;
+    }
+
     /** One forward pass over a padded batch, kept for the backward pass. */
     public final class BatchPass {
         public final int steps;

@@ -67,6 +67,36 @@ public final class TaggerModel implements Model {
         return this;
     }
 
+    /**
+     * This model with larger vocabularies: {@code newWords} and {@code newTags} must begin with
+     * this model's entries, in order, so that every old index keeps its meaning. Old embedding rows,
+     * the LSTM and the old output rows are copied; the rows of the new entries start as a fresh
+     * model's would (PyTorch's defaults, from {@code seed}). Sentences of known words therefore
+     * tag exactly as before as long as no tag was added. The copy shares nothing with this model.
+     */
+    public TaggerModel withVocabularies(Vocabulary newWords, Vocabulary newTags, long seed) {
+        requireExtension("word vocabulary", words, newWords);
+        requireExtension("tag set", tags, newTags);
+        TaggerModel grown = new TaggerModel(meta, newWords, newTags, embeddingDim(), lstmConfig.hiddenSize(),
+                lstmConfig.numLayers()).initRandom(seed);
+        for (ParameterSet.Parameter p : params.asMap().values()) {
+            float[] src = p.data();
+            float[] dst = grown.params.get(p.name()).data();
+            // the embedding and output tables only grow at the end, so the old values are a prefix
+            System.arraycopy(src, 0, dst, 0, src.length);
+        }
+        grown.weightsChanged();
+        return grown;
+    }
+
+    private static void requireExtension(String what, Vocabulary old, Vocabulary grown) {
+        boolean prefix = grown.size() >= old.size() && grown.entries().subList(0, old.size()).equals(old.entries());
+        if (!prefix || !java.util.Objects.equals(old.unknown(), grown.unknown())) {
+            throw new IllegalArgumentException("the new " + what + " must extend the old one: old entries first, in order, "
+                    + "and the same unknown-word entry");
+        }
+    }
+
     @Override
     public ModelKind kind() {
         return ModelKind.TAGGER;
@@ -188,6 +218,42 @@ public final class TaggerModel implements Model {
             out.add(s.step(w, state));
         }
         return out;
+    }
+
+    /**
+     * Log-probabilities of the tags of whole sentences {@code wordIds[b]}, seq-first
+     * {@code [T][B][tags]} padded to the longest: the offline path. It equals {@link Stepper} bit
+     * for bit (see {@link PackedLstm#forwardSequence}); {@link #forward} is the training path.
+     */
+    public float[] predict(int[][] wordIds) {
+        int batch = wordIds.length;
+        int steps = 0;
+        for (int[] s : wordIds) {
+            steps = Math.max(steps, s.length);
+        }
+        int e = embeddingDim();
+        float[] x = new float[steps * batch * e];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                if (t < wordIds[b].length && wordIds[b][t] >= 0) {
+                    embedding.lookup(wordIds[b][t], x, (t * batch + b) * e);
+                }
+            }
+        }
+        LstmState[] states = new LstmState[batch];
+        for (int b = 0; b < batch; b++) {
+            states[b] = LstmState.zeros(lstmConfig);
+        }
+        int h = lstmConfig.hiddenSize();
+        int k = tags.size();
+        float[] out = packed().forwardSequence(x, steps, batch, states);
+        float[] logp = new float[steps * batch * k];
+        float[] row = new float[k];
+        for (int i = 0; i < steps * batch; i++) {
+            hidden2tag.forwardRow(out, i * h, row);
+            Losses.logSoftmaxRow(row, 0, k, logp, i * k);
+        }
+        return logp;
     }
 
     /** One forward pass over a padded batch, kept for the backward pass. */

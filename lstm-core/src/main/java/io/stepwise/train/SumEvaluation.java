@@ -47,6 +47,34 @@ public final class SumEvaluation {
         return rows;
     }
 
+    /**
+     * How well a model reads out given sequences' targets: the root mean squared error over every
+     * position (what a streaming consumer sees after each element) and over the final positions
+     * only, raw units. The model runs stepwise from the zero state, as the streaming job serves it.
+     */
+    public record Fit(int sequences, long positions, double rmse, double finalRmse) {
+    }
+
+    public static Fit fit(SumModel model, List<SumSequence> sequences) {
+        if (sequences.isEmpty()) {
+            throw new IllegalArgumentException("no sequences to evaluate on");
+        }
+        double all = 0;
+        double last = 0;
+        long positions = 0;
+        for (SumSequence s : sequences) {
+            double[] predicted = model.runningSums(s.values());
+            for (int t = 0; t < predicted.length; t++) {
+                double d = predicted[t] - s.targets()[t];
+                all += d * d;
+            }
+            double d = predicted[predicted.length - 1] - s.targets()[s.length() - 1];
+            last += d * d;
+            positions += predicted.length;
+        }
+        return new Fit(sequences.size(), positions, Math.sqrt(all / positions), Math.sqrt(last / sequences.size()));
+    }
+
     static Row evaluateLength(SumModel model, int length, int sequences, SumData data) {
         double[] sq = new double[sequences];
         double[] sums = new double[sequences];

@@ -5,6 +5,7 @@ import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.tensor.ParameterSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.learning.config.Adam;
@@ -346,6 +347,81 @@ public final class SumTrainer {
                         listener.epochStarted(epoch);
                     }
                 }
+            }
+        } finally {
+            model.weightsChanged();
+        }
+        listener.trainingDone();
+        return new Result(model, step, (System.nanoTime() - start) / 1e9, lastEpochLoss);
+    }
+
+    /**
+     * Trains {@code model} in place on given sequences (values with their targets) instead of
+     * generated ones: at most {@code epochs} passes, each in batches of {@code batchSize} sequences
+     * of similar length (padding carries no loss weight) in an order seeded by {@code seed}, at the
+     * constant {@code learningRate}, with this run's loss weighting, clipping and threads. When
+     * {@code budget} is not null it stops after the step in which the budget ran out. The options'
+     * {@code steps} and {@code minutes} bound only the runs on generated data.
+     */
+    public Result train(SumModel model, List<SumSequence> sequences, int epochs, java.time.Duration budget, TrainingListener listener) {
+        if (sequences.isEmpty()) {
+            throw new IllegalArgumentException("no training sequences");
+        }
+        Options o = options;
+        int[] lengths = sequences.stream().mapToInt(SumSequence::length).toArray();
+        SplittableRandom order = new SplittableRandom(o.seed()).split();
+        float inScale = model.inputScale();
+        float outScale = model.targetScale();
+        listener.trainingStarted("sum", epochs);
+        long start = System.nanoTime();
+        long step = 0;
+        long done = 0;
+        double lastEpochLoss = Double.NaN;
+        boolean outOfTime = false;
+        try (Optimizer opt = new Optimizer(model.parameters(), new Adam(o.learningRate()));
+             SumGradients gradients = new SumGradients(model, o.threads())) {
+            for (int epoch = 0; epoch < epochs && !outOfTime; epoch++) {
+                listener.epochStarted(epoch);
+                List<int[]> batches = TaggerTrainer.batches(lengths, o.batchSize(), order);
+                double lossSum = 0;
+                int epochSteps = 0;
+                for (int[] batch : batches) {
+                    int b = batch.length;
+                    int steps = 0;
+                    for (int i : batch) {
+                        steps = Math.max(steps, lengths[i]);
+                    }
+                    float[] x = new float[steps * b];
+                    float[] y = new float[steps * b];
+                    float[] w = new float[steps * b];
+                    for (int j = 0; j < b; j++) {
+                        SumSequence s = sequences.get(batch[j]);
+                        for (int t = 0; t < s.length(); t++) {
+                            x[t * b + j] = (float) (s.values()[t] / inScale);
+                            y[t * b + j] = (float) (s.targets()[t] / outScale);
+                            w[t * b + j] = t + 1 <= o.weightKnee() ? 1f : (float) o.weightKnee() / (t + 1);
+                        }
+                    }
+                    double loss = gradients.compute(x, y, w, steps, b);
+                    if (o.clipNorm() > 0) {
+                        model.parameters().clipGradNorm(o.clipNorm());
+                    }
+                    opt.step(epoch);
+                    step++;
+                    done += b;
+                    lossSum += loss;
+                    epochSteps++;
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    double progress = (epoch + (double) epochSteps / batches.size()) / epochs;
+                    listener.batchDone(new TrainingListener.Batch(epoch, step, loss, b, seconds > 0 ? done / seconds : 0, progress));
+                    if (budget != null && System.nanoTime() - start >= budget.toNanos()) {
+                        outOfTime = true;
+                        break;
+                    }
+                }
+                model.weightsChanged();
+                lastEpochLoss = lossSum / epochSteps;
+                listener.epochDone(new TrainingListener.Epoch(epoch, lastEpochLoss, Map.of(), (epoch + 1.0) / epochs));
             }
         } finally {
             model.weightsChanged();

@@ -164,6 +164,35 @@ public final class TaggerTrainer {
                 options.embeddingDim(), options.hiddenSize(), options.numLayers()).initRandom(options.seed());
     }
 
+    /**
+     * {@code model} with the words of {@code sentences} seen at least {@code minCount} times and
+     * their tags added to its vocabularies (most frequent words first, new tags sorted), the new
+     * rows initialised from {@code seed}; {@code model} itself when nothing is new. This is how a
+     * model that keeps learning from a stream comes to know the words the stream brings.
+     */
+    public TaggerModel grow(TaggerModel model, List<TaggedSentence> sentences, long seed) {
+        List<String> newWords = new ArrayList<>();
+        for (String w : vocabulary(sentences, options.minCount()).entries()) {
+            if (!model.words().contains(w) && !w.equals(Vocabulary.UNKNOWN)) {
+                newWords.add(w);
+            }
+        }
+        List<String> newTags = new ArrayList<>();
+        for (String t : tagSet(sentences).entries()) {
+            if (!model.tags().contains(t)) {
+                newTags.add(t);
+            }
+        }
+        if (newWords.isEmpty() && newTags.isEmpty()) {
+            return model;
+        }
+        List<String> words = new ArrayList<>(model.words().entries());
+        words.addAll(newWords);
+        List<String> tags = new ArrayList<>(model.tags().entries());
+        tags.addAll(newTags);
+        return model.withVocabularies(new Vocabulary(words, model.words().unknown()), Vocabulary.closed(tags), seed);
+    }
+
     /** Builds a model from the data and trains it; {@code dev} may be empty. */
     public Result train(ModelMeta meta, List<TaggedSentence> train, List<TaggedSentence> dev, TrainingListener listener) {
         return train(newModel(meta, train), train, dev, listener);
@@ -171,6 +200,17 @@ public final class TaggerTrainer {
 
     /** Trains {@code model} in place. */
     public Result train(TaggerModel model, List<TaggedSentence> train, List<TaggedSentence> dev, TrainingListener listener) {
+        return train(model, train, dev, listener, null);
+    }
+
+    /**
+     * Trains {@code model} in place for at most the configured epochs and, when {@code budget} is
+     * not null, stops after the batch in which the budget ran out (a job that trains between
+     * checkpoints must not hold them back for long). Every word must have an index in the model
+     * (see {@link #grow}); every tag must be in its tag set.
+     */
+    public Result train(TaggerModel model, List<TaggedSentence> train, List<TaggedSentence> dev, TrainingListener listener,
+                        java.time.Duration budget) {
         int n = train.size();
         int[][] words = new int[n][];
         int[][] tags = new int[n][];
@@ -189,10 +229,12 @@ public final class TaggerTrainer {
         int epochs = options.epochs();
         listener.trainingStarted("tagger", epochs);
         long start = System.nanoTime();
+        long deadline = budget == null ? 0 : start + budget.toNanos();
+        boolean outOfTime = false;
         long step = 0;
         long tokensSeen = 0;
         try (Optimizer opt = new Optimizer(model.parameters(), options.optimizer().updater(options.learningRate()))) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
+            for (int epoch = 0; epoch < epochs && !outOfTime; epoch++) {
                 listener.epochStarted(epoch);
                 List<int[]> batches = batches(train, options.batchSize(), order);
                 double lossSum = 0;
@@ -220,6 +262,10 @@ public final class TaggerTrainer {
                     double progress = (epoch + (double) epochTokens / tokensPerEpoch) / epochs;
                     listener.batchDone(new TrainingListener.Batch(epoch, step, loss, batch.length,
                             seconds > 0 ? tokensToSentences(tokensSeen, tokensPerEpoch, n) / seconds : 0, progress));
+                    if (budget != null && System.nanoTime() - deadline >= 0) {
+                        outOfTime = true;
+                        break;
+                    }
                 }
                 model.weightsChanged();
                 double meanLoss = lossSum / Math.max(1, epochTokens);
@@ -248,13 +294,18 @@ public final class TaggerTrainer {
      * batches differ between epochs), cut into batches, and the batches shuffled.
      */
     static List<int[]> batches(List<TaggedSentence> sentences, int batchSize, SplittableRandom rng) {
-        int n = sentences.size();
+        return batches(sentences.stream().mapToInt(TaggedSentence::length).toArray(), batchSize, rng);
+    }
+
+    /** {@link #batches(List, int, SplittableRandom)} for sequences of these lengths. */
+    static List<int[]> batches(int[] lengths, int batchSize, SplittableRandom rng) {
+        int n = lengths.length;
         List<Integer> idx = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             idx.add(i);
         }
         shuffle(idx, rng);
-        idx.sort(Comparator.comparingInt(i -> sentences.get(i).length()));
+        idx.sort(Comparator.comparingInt(i -> lengths[i]));
         List<int[]> out = new ArrayList<>();
         for (int from = 0; from < n; from += batchSize) {
             out.add(idx.subList(from, Math.min(n, from + batchSize)).stream().mapToInt(Integer::intValue).toArray());

@@ -1,0 +1,78 @@
+package io.stepwise.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BenchTableTest {
+
+    private static final String JMH = """
+            [
+              {"benchmark": "io.stepwise.bench.StepBenchmark.step", "mode": "avgt",
+               "params": {"shape": "1x64"},
+               "primaryMetric": {"score": 0.6, "scoreError": 0.1, "scoreUnit": "us/op",
+                                 "rawData": [[0.7, 0.5, 0.6]]}},
+              {"benchmark": "io.stepwise.bench.SumEpochBenchmark.batchedEpoch", "mode": "avgt",
+               "primaryMetric": {"score": 4.0, "scoreError": 0.1, "scoreUnit": "ms/op"}},
+              {"benchmark": "io.stepwise.bench.SgemmBenchmark.sgemm", "mode": "avgt",
+               "params": {"size": "1024"},
+               "primaryMetric": {"score": 21.47483648, "scoreError": 0.1, "scoreUnit": "ms/op"}},
+              {"benchmark": "io.stepwise.bench.BatchStepBenchmark.stepBatch", "mode": "avgt",
+               "params": {"shape": "1x64"},
+               "primaryMetric": {"score": 170.0, "scoreError": 1, "scoreUnit": "us/op"}}
+            ]
+            """;
+
+    @Test
+    void readsTheFastestJmhIterationAsMicrosecondsKeyedByMethodAndParams() throws IOException {
+        Map<String, Double> scores = BenchTable.readJmh(JMH);
+        assertThat(scores).containsEntry("StepBenchmark.step/1x64", 0.5)
+                .containsEntry("SumEpochBenchmark.batchedEpoch", 4000.0);
+    }
+
+    @Test
+    void ratiosAreTorchOverStepwiseAndTheLastLineIsTheStepSpeedup() throws IOException {
+        List<String> torch = List.of(
+                "{\"benchmark\": \"step\", \"shape\": \"1x64\", \"us\": 20.0}",
+                "{\"benchmark\": \"batchedEpoch\", \"shape\": \"n1000_len2_h64\", \"us\": 2000.0}",
+                "{\"benchmark\": \"notebookEpoch\", \"shape\": \"n1000_len2_h64\", \"us\": 800000.0}");
+        List<String> table = BenchTable.render(BenchTable.readJmh(JMH), BenchTable.readTorch(torch));
+
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("step, batch 1, in 1 / h 64")
+                .contains("0.50 us", "20 us", "40.0x", ">= 30x ok"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, batched (n 1000")
+                .contains("0.5x", ">= 1x MISSED"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, batched vs notebook loop")
+                .contains("200.0x", ">= 100x ok"));
+        // 2 * 1024^3 flops in 21.47 ms is 100 GFLOP/s; 2 * 256 * 65 * 256 flops in 170 us is just over 50
+        assertThat(table).anySatisfy(l -> assertThat(l).contains("100.0 GFLOP/s"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("batched step B=256, in 1 / h 64")
+                .contains("= 50% of sgemm", ">= 50% ok"));
+        assertThat(table.get(table.size() - 1)).isEqualTo("step speedup vs PyTorch: 40.0");
+    }
+
+    @Test
+    void namesThePyTorchBuildAndBlasTheColumnComesFrom() throws IOException {
+        List<String> torch = List.of("{\"benchmark\": \"step\", \"shape\": \"1x64\", \"us\": 20.0, "
+                + "\"torch\": \"1.13.0a0\", \"threads\": 1, \"blas\": \"/usr/lib/libblas.so.3\"}");
+        assertThat(BenchTable.torchSetup(torch)).isEqualTo("PyTorch 1.13.0a0, 1 thread(s), BLAS /usr/lib/libblas.so.3");
+        assertThat(BenchTable.torchSetup(List.of())).isNull();
+    }
+
+    @Test
+    void ofSeveralRunsTheFastestResultOfEachBenchmarkCounts() {
+        Map<String, Double> merged = new java.util.LinkedHashMap<>(Map.of("a", 2.0, "b", 5.0));
+        BenchTable.fastest(merged, Map.of("a", 3.0, "b", 4.0, "c", 1.0));
+        assertThat(merged).containsExactlyInAnyOrderEntriesOf(Map.of("a", 2.0, "b", 4.0, "c", 1.0));
+    }
+
+    @Test
+    void withoutPyTorchThereIsNoSpeedupLine() throws IOException {
+        List<String> table = BenchTable.render(BenchTable.readJmh(JMH), Map.of());
+        assertThat(table).noneMatch(l -> l.startsWith("step speedup vs PyTorch"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("step, batch 1, in 1 / h 64").contains("0.50 us", "-"));
+    }
+}

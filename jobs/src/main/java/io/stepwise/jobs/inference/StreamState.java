@@ -1,0 +1,90 @@
+package io.stepwise.jobs.inference;
+
+import io.stepwise.lstm.LstmConfig;
+import io.stepwise.lstm.LstmState;
+
+/**
+ * What the inference job keeps per stream in Flink keyed state: the LSTM state {@code (h, c)} of
+ * every layer, the last {@code seq} seen (for dropping duplicates), the model version the state
+ * was computed with, the exact running sum (sum models), and when the stream was last active.
+ * A public-field POJO so that Flink serializes it without Kryo: 2·L·H floats plus a few numbers.
+ */
+public class StreamState {
+
+    /** {@code h} then {@code c} of every layer, as in {@link LstmState#values()}. */
+    public float[] hc;
+    public int layers;
+    public int hidden;
+    /** Highest {@code seq} processed; -1 when no element carried one. */
+    public long lastSeq = -1;
+    public int version;
+    public double exactSum;
+    /** Processing time of the last element, and of the idle-expiry timer now registered (0: none). */
+    public long lastActive;
+    public long expiryTimer;
+    /**
+     * The last elements' inputs, oldest first, for rewarming the state under a new version
+     * (update policy rewarm): tokens for taggers, values for sums; null under other policies.
+     */
+    public String[] recentTokens;
+    public double[] recentValues;
+
+    public StreamState() {
+    }
+
+    public static StreamState fresh(LstmConfig config, int version) {
+        StreamState s = new StreamState();
+        s.layers = config.numLayers();
+        s.hidden = config.hiddenSize();
+        s.hc = new float[2 * s.layers * s.hidden];
+        s.version = version;
+        return s;
+    }
+
+    /** A view of {@link #hc} as an LSTM state; steps update {@link #hc} in place through it. */
+    public LstmState lstm() {
+        return new LstmState(layers, hidden, hc);
+    }
+
+    public boolean fits(LstmConfig config) {
+        return layers == config.numLayers() && hidden == config.hiddenSize();
+    }
+
+    /** Remembers one input, keeping the last {@code window}. */
+    public void remember(String token, Double value, int window) {
+        if (token != null) {
+            recentTokens = append(recentTokens, token, window);
+        } else if (value != null) {
+            double[] old = recentValues == null ? new double[0] : recentValues;
+            int keep = Math.min(old.length, window - 1);
+            double[] next = new double[keep + 1];
+            System.arraycopy(old, old.length - keep, next, 0, keep);
+            next[keep] = value;
+            recentValues = next;
+        }
+    }
+
+    private static String[] append(String[] old, String item, int window) {
+        String[] base = old == null ? new String[0] : old;
+        int keep = Math.min(base.length, window - 1);
+        String[] next = new String[keep + 1];
+        System.arraycopy(base, base.length - keep, next, 0, keep);
+        next[keep] = item;
+        return next;
+    }
+
+    /** Zeroes {@code (h, c)} for {@code config}, keeping the running sum and the remembered inputs. */
+    public void zero(LstmConfig config) {
+        layers = config.numLayers();
+        hidden = config.hiddenSize();
+        hc = new float[2 * layers * hidden];
+    }
+
+    /** Starts the stream over under another architecture: zero state, no running sum. */
+    public void reset(LstmConfig config) {
+        layers = config.numLayers();
+        hidden = config.hiddenSize();
+        hc = new float[2 * layers * hidden];
+        exactSum = 0;
+    }
+}

@@ -1,0 +1,49 @@
+package io.stepwise.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cluster command's guards; starting real clusters is the tests module's business. */
+class ClusterCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void stopLeavesAProcessAloneThatNoLongerCarriesTheClustersMarker() throws Exception {
+        // the PID of a process long gone may have been given to another: here, this very JVM
+        Files.writeString(dir.resolve("pids"), "taskmanager-1 " + ProcessHandle.current().pid() + "\n");
+
+        CliRun run = CliRun.of(new ClusterCommand(), "stop", "--dir", dir.toString(), "--grace", "1s");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("no cluster running");
+        assertThat(ProcessHandle.current().isAlive()).isTrue();
+        assertThat(dir.resolve("pids")).doesNotExist();
+    }
+
+    @Test
+    void startRefusesABusyPortInOneLineBeforeStartingAnything() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CliRun run = CliRun.of(new ClusterCommand(), "start", "--dir", dir.toString(), "--rest-port", String.valueOf(busy.getLocalPort()));
+
+            assertThat(run.isOneLineUserError()).as(run.err()).isTrue();
+            assertThat(run.err()).contains("port " + busy.getLocalPort() + " (REST API").contains("is in use");
+            assertThat(dir.resolve("pids")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aClusterNeedsATaskManagerWithASlot() {
+        CliRun run = CliRun.of(new ClusterCommand(), "start", "--dir", dir.toString(), "--slots", "0");
+
+        assertThat(run.isOneLineUserError()).as(run.err()).isTrue();
+        assertThat(run.err()).contains("at least one TaskManager with one slot");
+    }
+}

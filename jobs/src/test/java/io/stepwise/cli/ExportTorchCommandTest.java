@@ -1,0 +1,83 @@
+package io.stepwise.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stepwise.model.ModelFile;
+import io.stepwise.model.ModelMeta;
+import io.stepwise.model.SumModel;
+import io.stepwise.model.TaggerModel;
+import io.stepwise.model.Vocabulary;
+import io.stepwise.torch.Npz;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ExportTorchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void exportThenImportGivesTheSameTagger() throws IOException {
+        TaggerModel original = new TaggerModel(new ModelMeta("pos", 5, Map.of()), Vocabulary.withUnknown(List.of("a", "b")),
+                Vocabulary.closed(List.of("X", "Y", "Z")), 3, 4, 2).initRandom(3);
+        Path file = dir.resolve("pos-v5.stepwise");
+        ModelFile.write(original, file);
+        Path npz = dir.resolve("pos.npz");
+
+        CommandRun export = CommandRun.of(new ExportTorchCommand(), "--model", file, "--out", npz);
+        CommandRun imported = CommandRun.of(new ImportTorchCommand(), npz, "--kind", "tagger", "--config", dir.resolve("pos.config.json"),
+                "--out", dir.resolve("back.stepwise"), "--name", "pos", "--version", 5);
+
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(export.out().lines()).hasSize(1);
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(Npz.read(npz)).isEqualTo(original.parameters().stateDict());
+        TaggerModel back = (TaggerModel) ModelFile.read(dir.resolve("back.stepwise"));
+        assertThat(back.parameters().stateDict()).isEqualTo(original.parameters().stateDict());
+        assertThat(back.words()).isEqualTo(original.words());
+        assertThat(back.tags()).isEqualTo(original.tags());
+        assertThat(back.tag(List.of("b", "unseen", "a"))).isEqualTo(original.tag(List.of("b", "unseen", "a")));
+    }
+
+    @Test
+    void exportThenImportGivesTheSameSumModelWithAConfigWhereAsked() throws IOException {
+        SumModel original = new SumModel(new ModelMeta("sum", 1, Map.of()), 5, 1, 100f, 1000f).initRandom(9);
+        Path file = dir.resolve("sum.stepwise");
+        ModelFile.write(original, file);
+        Path configFile = dir.resolve("elsewhere.json");
+
+        CommandRun export = CommandRun.of(new ExportTorchCommand(), "--model", file, "--out", dir.resolve("s.npz"), "--config", configFile);
+        CommandRun imported = CommandRun.of(new ImportTorchCommand(), dir.resolve("s.npz"), "--kind", "sum", "--config", configFile,
+                "--out", dir.resolve("back.stepwise"));
+
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        SumModel back = (SumModel) ModelFile.read(dir.resolve("back.stepwise"));
+        assertThat(back.parameters().stateDict()).isEqualTo(original.parameters().stateDict());
+        assertThat(back.inputScale()).isEqualTo(100f);
+        assertThat(back.targetScale()).isEqualTo(1000f);
+        double[] values = {40, -3, 17};
+        assertThat(back.runningSums(values)).containsExactly(original.runningSums(values));
+    }
+
+    @Test
+    void anAlteredModelFileIsRefusedInOneLine() throws IOException {
+        Path file = dir.resolve("sum-v1.stepwise");
+        ModelFile.write(new SumModel(new ModelMeta("sum", 1, Map.of()), 2, 1, 1f, 1f).initRandom(1), file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file, bytes);
+
+        CommandRun run = CommandRun.of(new ExportTorchCommand(), "--model", file, "--out", dir.resolve("w.npz"));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).hasSize(1);
+        assertThat(run.err()).startsWith("export-torch: model file sum-v1.stepwise: SHA-256 mismatch");
+        assertThat(Files.exists(dir.resolve("w.npz"))).isFalse();
+    }
+}

@@ -1,0 +1,358 @@
+package io.stepwise.jobs.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.model.Model;
+import io.stepwise.model.ModelFile;
+import io.stepwise.model.ModelMeta;
+import io.stepwise.model.SumModel;
+import io.stepwise.model.TaggerModel;
+import io.stepwise.model.Vocabulary;
+import io.stepwise.predict.OfflinePredictor;
+import io.stepwise.wire.Element;
+import io.stepwise.wire.KeyedJson;
+import io.stepwise.wire.ModelAnnouncement;
+import io.stepwise.wire.Result;
+import io.stepwise.wire.SourcedElement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The keyed operator on Flink's keyed broadcast operator test harness: real keyed and broadcast
+ * state, real timers. Expected tags and sums come from the offline whole-sequence predictor.
+ */
+class RunningInferenceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration IDLE = Duration.ofMinutes(5);
+
+    private KeyedBroadcastOperatorTestHarness<String, SourcedElement, ModelAnnouncement, KeyedJson> harness;
+
+    static TaggerModel tagger(int version, long seed) {
+        TaggerModel m = new TaggerModel(new ModelMeta("tagger", version, Map.of()),
+                Vocabulary.withUnknown(List.of("the", "dog", "ate", "apple", "a", "cat")),
+                Vocabulary.closed(List.of("DET", "NOUN", "VERB")), 5, 7, 1);
+        return m.initRandom(seed);
+    }
+
+    static SumModel sum(int version, int hidden, long seed) {
+        return new SumModel(new ModelMeta("sum", version, Map.of()), hidden, 1, 100f, 100f).initRandom(seed);
+    }
+
+    static ModelAnnouncement announce(Model m) {
+        byte[] file = ModelFile.toBytes(m);
+        return ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
+    }
+
+    private void open(InferenceOptions options, Model initial) throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new RunningInference(options, initial == null ? null : ModelFile.toBytes(initial)),
+                SourcedElement::stream, Types.STRING, RunningInference.MODEL_VERSIONS);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private static SourcedElement token(String stream, long seq, String token) {
+        return SourcedElement.of(Element.token(stream, seq, null, token));
+    }
+
+    private static SourcedElement value(String stream, long seq, double v) {
+        return SourcedElement.of(Element.value(stream, seq, null, v));
+    }
+
+    private static SourcedElement end(String stream, long seq) {
+        return SourcedElement.of(Element.endOf(stream, seq, null));
+    }
+
+    /** Entries across all keyed states (the stream state and the pending buffer). */
+    private int keyedStateEntries() {
+        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+    }
+
+    private void send(SourcedElement... es) throws Exception {
+        for (SourcedElement e : es) {
+            harness.processElement(new StreamRecord<>(e));
+        }
+    }
+
+    private List<JsonNode> results() throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (KeyedJson k : harness.extractOutputValues()) {
+            out.add(JSON.readTree(k.json()));
+        }
+        return out;
+    }
+
+    private List<JsonNode> deadLetters() throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        var side = harness.getSideOutput(RunningInference.DEAD_LETTERS);
+        if (side != null) {
+            for (StreamRecord<KeyedJson> r : side) {
+                out.add(JSON.readTree(r.getValue().json()));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> expectedTags(TaggerModel m, String stream, String... words) {
+        List<Element> es = new ArrayList<>();
+        for (int i = 0; i < words.length; i++) {
+            es.add(Element.token(stream, (long) i + 1, null, words[i]));
+        }
+        return new OfflinePredictor(m).predict(es).results().stream().map(r -> ((Result.Tag) r).tag()).toList();
+    }
+
+    @Test
+    void interleavedStreamsEachGetTheirOwnStateAndMatchTheOfflinePrediction() throws Exception {
+        TaggerModel m = tagger(1, 7);
+        open(InferenceOptions.defaults(), m);
+
+        send(token("a", 1, "the"), token("b", 1, "a"), token("a", 2, "dog"), token("b", 2, "cat"),
+                token("a", 3, "ate"), token("b", 3, "ate"), token("a", 4, "zebra"));
+
+        List<JsonNode> out = results();
+        assertThat(out).hasSize(7);
+        assertThat(out.stream().filter(r -> r.get("stream").asText().equals("a")).map(r -> r.get("tag").asText()))
+                .containsExactlyElementsOf(expectedTags(m, "a", "the", "dog", "ate", "zebra"));
+        assertThat(out.stream().filter(r -> r.get("stream").asText().equals("b")).map(r -> r.get("tag").asText()))
+                .containsExactlyElementsOf(expectedTags(m, "b", "a", "cat", "ate"));
+        assertThat(out).allSatisfy(r -> {
+            assertThat(r.get("model").asText()).isEqualTo("tagger");
+            assertThat(r.get("version").asInt()).isEqualTo(1);
+            assertThat(r.get("p").asDouble()).isBetween(0.0, 1.0);
+        });
+        assertThat(keyedStateEntries()).isEqualTo(2);
+    }
+
+    @Test
+    void anEndMarkerResetsTheStreamAndLeavesNothingBehind() throws Exception {
+        TaggerModel m = tagger(1, 7);
+        open(InferenceOptions.defaults(), m);
+
+        send(token("a", 1, "the"), token("a", 2, "dog"), end("a", 3));
+        assertThat(keyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        send(token("a", 4, "dog"));
+        // the second sentence starts from the zero state: "dog" tagged as a first word
+        assertThat(results().get(2).get("tag").asText()).isEqualTo(expectedTags(m, "a", "dog").get(0));
+    }
+
+    @Test
+    void duplicatesAreDroppedAndDoNotChangeLaterResults() throws Exception {
+        SumModel m = sum(1, 6, 3);
+        open(InferenceOptions.defaults(), m);
+
+        send(value("s", 1, 10), value("s", 2, 20), value("s", 2, 20), value("s", 1, 10), value("s", 3, 30));
+
+        List<JsonNode> out = results();
+        assertThat(out).extracting(r -> r.get("seq").asLong()).containsExactly(1L, 2L, 3L);
+        assertThat(out).extracting(r -> r.get("exact").asDouble()).containsExactly(10.0, 30.0, 60.0);
+        double[] offline = m.runningSums(new double[]{10, 20, 30});
+        for (int i = 0; i < 3; i++) {
+            assertThat(out.get(i).get("sum").asDouble()).isCloseTo(offline[i], org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    @Test
+    void anIdleStreamLosesItsStateAndStartsFresh() throws Exception {
+        SumModel m = sum(1, 6, 3);
+        open(InferenceOptions.defaults().withIdleTimeout(IDLE), m);
+
+        harness.setProcessingTime(1_000);
+        send(value("s", 1, 5));
+        harness.setProcessingTime(1_000 + IDLE.toMillis() / 2);
+        send(value("s", 2, 5));
+        harness.setProcessingTime(1_000 + IDLE.toMillis() + 1);
+        assertThat(keyedStateEntries()).as("still active: the timer moved on").isEqualTo(1);
+
+        harness.setProcessingTime(1_000 + IDLE.toMillis() / 2 + IDLE.toMillis() + 1);
+        assertThat(keyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        send(value("s", 3, 7));
+        assertThat(results().get(2).get("exact").asDouble()).isEqualTo(7.0);
+    }
+
+    @Test
+    void aNewVersionIsServedForNewElementsWithoutARestart() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        open(InferenceOptions.defaults(), v1);
+
+        send(token("a", 1, "the"));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(token("b", 1, "the"), token("b", 2, "cat"));
+
+        List<JsonNode> out = results();
+        assertThat(out).extracting(r -> r.get("version").asInt()).containsExactly(1, 2, 2);
+        assertThat(List.of(out.get(1).get("tag").asText(), out.get(2).get("tag").asText()))
+                .isEqualTo(expectedTags(v2, "b", "the", "cat"));
+    }
+
+    @Test
+    void badAnnouncementsAreRejectedAndThePreviousVersionKeepsServing() throws Exception {
+        TaggerModel v2 = tagger(2, 7);
+        open(InferenceOptions.defaults(), null);
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+
+        ModelAnnouncement older = announce(tagger(1, 8));
+        ModelAnnouncement good = announce(tagger(3, 9));
+        ModelAnnouncement wrongSha = new ModelAnnouncement("tagger", 3, "0".repeat(64), null, good.inline(), null);
+        ModelAnnouncement wrongKind = announce(new SumModel(new ModelMeta("tagger", 4, Map.of()), 4, 1, 1f, 1f).initRandom(1));
+        ModelAnnouncement unreadable = ModelAnnouncement.at("tagger", 5, "file:///nonexistent/tagger-v5.stepwise", "a".repeat(64));
+        for (ModelAnnouncement bad : List.of(older, wrongSha, wrongKind, unreadable)) {
+            harness.processBroadcastElement(new StreamRecord<>(bad));
+        }
+        send(token("a", 1, "dog"));
+
+        assertThat(results()).extracting(r -> r.get("version").asInt()).containsExactly(2);
+        assertThat(deadLetters()).extracting(d -> d.get("error").asText())
+                .anyMatch(e -> e.contains("not newer"))
+                .anyMatch(e -> e.contains("SHA-256 mismatch"))
+                .anyMatch(e -> e.contains("sum model"))
+                .anyMatch(e -> e.contains("tagger-v5.stepwise"));
+        List<Integer> kept = new ArrayList<>();
+        harness.getBroadcastState(RunningInference.MODEL_VERSIONS).entries().forEach(e -> kept.add(e.getKey()));
+        assertThat(kept).containsExactly(2);
+    }
+
+    @Test
+    void elementsWaitForTheFirstVersionAndAreThenProcessedInOrder() throws Exception {
+        TaggerModel m = tagger(1, 7);
+        open(InferenceOptions.defaults().withMaxPendingPerStream(3), null);
+
+        send(token("a", 1, "the"), token("a", 2, "dog"), token("b", 1, "a"), token("a", 3, "ate"), token("a", 4, "apple"));
+        assertThat(results()).isEmpty();
+        assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.get("error").asText()).contains("no model version"));
+
+        harness.processBroadcastElement(new StreamRecord<>(announce(m)));
+
+        List<JsonNode> out = results();
+        assertThat(out.stream().filter(r -> r.get("stream").asText().equals("a")).map(r -> r.get("tag").asText()))
+                .containsExactlyElementsOf(expectedTags(m, "a", "the", "dog", "ate"));
+        assertThat(out).hasSize(4);
+    }
+
+    @Test
+    void anElementOfTheWrongKindIsDeadLetteredAndTheStreamContinues() throws Exception {
+        SumModel m = sum(1, 6, 3);
+        open(InferenceOptions.defaults(), m);
+
+        send(value("s", 1, 10), token("s", 2, "dog"), value("s", 3, 5));
+
+        assertThat(results()).extracting(r -> r.get("exact").asDouble()).containsExactly(10.0, 15.0);
+        assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.get("error").asText()).contains("takes values"));
+    }
+
+    @Test
+    void aVersionWithAnotherHiddenSizeResetsTheStreamsItMeets() throws Exception {
+        open(InferenceOptions.defaults(), sum(1, 6, 3));
+        send(value("s", 1, 10));
+        SumModel wider = sum(2, 9, 4);
+        harness.processBroadcastElement(new StreamRecord<>(announce(wider)));
+
+        send(value("s", 2, 7));
+
+        JsonNode r = results().get(1);
+        assertThat(r.get("version").asInt()).isEqualTo(2);
+        assertThat(r.get("sum").asDouble()).isCloseTo(wider.runningSums(new double[]{7})[0], org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    // ---- update policies: which version produces which result when a version arrives mid-sequence ----
+
+    @Test
+    void pinFinishesASentenceOnTheVersionItStartedWithAndStartsNewOnesOnTheNewest() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.PIN), v1);
+
+        send(token("a", 1, "the"), token("a", 2, "dog"));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(token("a", 3, "ate"), token("b", 1, "the"), end("a", 4), token("a", 5, "cat"));
+
+        List<JsonNode> out = results();
+        assertThat(out).extracting(r -> r.get("stream").asText() + r.get("seq").asInt() + "@v" + r.get("version").asInt())
+                .containsExactly("a1@v1", "a2@v1", "a3@v1", "b1@v2", "a5@v2");
+        assertThat(out.get(2).get("tag").asText()).isEqualTo(expectedTags(v1, "a", "the", "dog", "ate").get(2));
+        assertThat(out.get(4).get("tag").asText()).isEqualTo(expectedTags(v2, "a", "cat").get(0));
+    }
+
+    @Test
+    void switchKeepsTheStateAndContinuesWithTheNewWeightsAtOnce() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.SWITCH), v1);
+
+        send(token("a", 1, "the"), token("a", 2, "dog"));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(token("a", 3, "ate"));
+
+        // independently: (h, c) after v1 stepped "the dog", then one v2 step
+        io.stepwise.lstm.LstmState st = io.stepwise.lstm.LstmState.zeros(v1.lstmConfig());
+        TaggerModel.Stepper s1 = v1.newStepper();
+        s1.step("the", st);
+        s1.step("dog", st);
+        String expected = v2.newStepper().step("ate", st).tag();
+        JsonNode last = results().get(2);
+        assertThat(last.get("version").asInt()).isEqualTo(2);
+        assertThat(last.get("tag").asText()).isEqualTo(expected);
+    }
+
+    @Test
+    void rewarmRecomputesTheStateFromTheLastElementsUnderTheNewVersion() throws Exception {
+        SumModel v1 = sum(1, 6, 3);
+        SumModel v2 = sum(2, 6, 4);
+        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.REWARM).withRewarmWindow(3), v1);
+
+        send(value("m", 1, 10), value("m", 2, 20), value("m", 3, 30), value("m", 4, 40));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(value("m", 5, 50));
+
+        JsonNode last = results().get(4);
+        assertThat(last.get("version").asInt()).isEqualTo(2);
+        assertThat(last.get("exact").asDouble()).isEqualTo(150.0);
+        // v2 over the window (the last 3 elements) and then the new one
+        assertThat(last.get("sum").asDouble()).isCloseTo(v2.runningSums(new double[]{20, 30, 40, 50})[3], org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void sumsRewarmAndTaggersPinByDefault() {
+        assertThat(InferenceOptions.defaults().policyFor(io.stepwise.model.ModelKind.SUM)).isEqualTo(UpdatePolicy.REWARM);
+        assertThat(InferenceOptions.defaults().policyFor(io.stepwise.model.ModelKind.TAGGER)).isEqualTo(UpdatePolicy.PIN);
+    }
+
+    @Test
+    void aPinnedVersionNoLongerKeptGivesWayToTheNewest() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.PIN).withKeptVersions(1), null);
+        harness.processBroadcastElement(new StreamRecord<>(announce(v1)));
+
+        send(token("a", 1, "the"));
+        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        send(token("a", 2, "dog"));
+
+        assertThat(results()).extracting(r -> r.get("version").asInt()).containsExactly(1, 2);
+        List<Integer> kept = new ArrayList<>();
+        harness.getBroadcastState(RunningInference.MODEL_VERSIONS).entries().forEach(e -> kept.add(e.getKey()));
+        assertThat(kept).containsExactly(2);
+    }
+}

@@ -1,0 +1,215 @@
+package io.stepwise.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.jobs.inference.KafkaInference;
+import io.stepwise.jobs.kafka.EmbeddedKafka;
+import io.stepwise.model.Model;
+import io.stepwise.model.ModelFile;
+import io.stepwise.model.TaggerModel;
+import io.stepwise.wire.Element;
+import io.stepwise.wire.ModelAnnouncement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The inference job end to end: a real Kafka broker in this JVM, a Flink MiniCluster with two
+ * TaskManagers, parallelism 2. Each test: start the job, produce the input, verify the output
+ * read as a downstream consumer would (read_committed) against the offline predictor.
+ */
+class StreamingInferenceEndToEndTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(2)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(null);
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    private static KafkaInference.Settings settings(String name) {
+        // a short checkpoint interval so that committed results show up quickly in the test
+        return KafkaInference.Settings.of(kafka.bootstrapServers(), name + "-in", name + "-out", name + "-models")
+                .withGroupId(name).withCheckpointInterval(Duration.ofMillis(500));
+    }
+
+    private static StreamExecutionEnvironment env() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        return env;
+    }
+
+    @Test
+    void aThousandInterleavedStreamsGetWhatOfflinePredictionGives() throws Exception {
+        TaggerModel model = Workloads.tagger(1, 11);
+        List<Element> input = Workloads.sentences(1000, 2, 1, 5);
+        KafkaInference.Settings s = settings("thousand").withInitialModel(ModelFile.toBytes(model)).bounded(true);
+        StreamExecutionEnvironment env = env();
+        KafkaInference.configure(env, s);
+
+        KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(input));
+        env.execute("thousand streams");
+
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
+            long expected = input.stream().filter(e -> !e.end()).count();
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= expected);
+            ResultChecks.assertSameAsOffline(model, input, ResultChecks.byStreamAndSeq(out.poll()));
+        }
+    }
+
+    @Test
+    void aModelAnnouncedMidStreamServesEverythingAfterItWithNothingLost() throws Exception {
+        TaggerModel v1 = Workloads.tagger(1, 11);
+        TaggerModel v2 = Workloads.tagger(2, 12);
+        KafkaInference.Settings s = settings("swap");
+        StreamExecutionEnvironment env = env();
+        KafkaInference.configure(env, s);
+        JobClient job = env.executeAsync("model swap");
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
+            // cold start: no version yet, the first half waits in state until v1 is announced
+            List<Element> first = Workloads.sentences(50, 2, 1, 1);
+            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(first));
+            announce(s, v1);
+            long n1 = first.stream().filter(e -> !e.end()).count();
+            await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1);
+
+            announce(s, v2);
+            // wait until v2 serves: one-word probe sentences until one comes back from v2 (each is a
+            // new sequence, so it starts on the newest version under any update policy)
+            long probe = 1;
+            while (true) {
+                KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(
+                        List.of(Element.token("probe", probe, null, "the"), Element.endOf("probe", probe + 1, null))));
+                probe += 2;
+                Thread.sleep(300);
+                if (out.poll().stream().anyMatch(r -> r.value().contains("\"probe\"") && r.value().contains("\"version\":2"))) {
+                    break;
+                }
+                assertThat(probe).as("v2 never served").isLessThan(400);
+            }
+            List<Element> second = Workloads.sentences(50, 2, 100, 2);
+            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(second));
+            long probes = (probe - 1) / 2;
+            long n2 = second.stream().filter(e -> !e.end()).count();
+            await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1 + probes + n2);
+
+            Map<String, JsonNode> all = ResultChecks.byStreamAndSeq(out.poll());
+            Map<String, JsonNode> before = new HashMap<>();
+            Map<String, JsonNode> after = new HashMap<>();
+            all.forEach((k, v) -> {
+                if (!k.startsWith("probe")) {
+                    (v.get("seq").asLong() < 100 ? before : after).put(k, v);
+                }
+            });
+            ResultChecks.assertSameAsOffline(v1, first, before);
+            ResultChecks.assertSameAsOffline(v2, second, after);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static void announce(KafkaInference.Settings s, Model m) {
+        byte[] file = ModelFile.toBytes(m);
+        ModelAnnouncement a = ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
+        KafkaTopics.produce(kafka.bootstrapServers(), s.modelTopic(), List.<String[]>of(new String[]{m.name(), a.toJson()}));
+    }
+
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicAndTheRestIsUnaffected() throws Exception {
+        var model = Workloads.sum(1, 3);
+        List<Element> valid = Workloads.numbers(20, 10, 1, 9);
+        List<String[]> records = new ArrayList<>(Workloads.records(valid));
+        List<String> bad = List.of("not json", "{\"value\":3}", "{\"stream\":\"meter-1\"}", "{\"stream\":\"meter-2\",\"value\":\"x\"}",
+                "{\"stream\":\"meter-3\",\"value\":1e308}", "{\"stream\":\"meter-4\",\"seq\":99,\"token\":\"dog\"}");
+        for (int i = 0; i < bad.size(); i++) {
+            records.add(7 * i + 3, new String[]{"meter-" + i, bad.get(i)});
+        }
+        KafkaInference.Settings s = settings("dead").withInitialModel(ModelFile.toBytes(model)).bounded(true);
+        StreamExecutionEnvironment env = env();
+        KafkaInference.configure(env, s);
+
+        KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), records);
+        env.execute("dead letters");
+
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic());
+             KafkaTopics.Reader dead = new KafkaTopics.Reader(kafka.bootstrapServers(), s.deadLetterTopic())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= valid.size() && dead.poll().size() >= bad.size());
+            ResultChecks.assertSameAsOffline(model, valid, ResultChecks.byStreamAndSeq(out.poll()));
+            List<JsonNode> letters = new ArrayList<>();
+            for (ConsumerRecord<String, String> r : dead.poll()) {
+                letters.add(JSON.readTree(r.value()));
+            }
+            assertThat(letters).extracting(l -> l.get("value").asText()).containsExactlyInAnyOrderElementsOf(bad);
+            assertThat(letters).allSatisfy(l -> {
+                assertThat(l.get("error").asText()).isNotBlank();
+                assertThat(l.get("topic").asText()).isEqualTo(s.inputTopic());
+                assertThat(l.get("offset").asLong()).isNotNegative();
+            });
+        }
+    }
+
+    @Test
+    void afterATaskManagerDiesEveryResultAppearsExactlyOnceAndInOrder(@InjectMiniCluster MiniCluster cluster) throws Exception {
+        var v2 = Workloads.sum(2, 4);
+        List<Element> before = Workloads.numbers(300, 8, 1, 21);
+        List<Element> after = Workloads.numbers(300, 8, 9, 22);
+        KafkaInference.Settings s = settings("failover");
+        StreamExecutionEnvironment env = env();
+        // every slot of both TaskManagers busy, so that killing one certainly fails running tasks
+        env.setParallelism(4);
+        KafkaInference.configure(env, s);
+        JobClient job = env.executeAsync("failover");
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
+            announce(s, v2);
+            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(before));
+            // some results committed: at least one checkpoint holds state and model version
+            await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= before.size() / 2);
+
+            cluster.terminateTaskManager(0).get();
+            cluster.startTaskManager();
+            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(after));
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> out.poll().size() >= before.size() + after.size());
+            Thread.sleep(2000); // anything doubled would show up after the last checkpoint too
+            assertThat(cluster.getExecutionGraph(job.getJobID()).get().getFailureInfo())
+                    .as("the job failed and recovered, rather than running on untouched").isNotNull();
+            Map<String, JsonNode> results = ResultChecks.byStreamAndSeq(out.poll());
+            List<Element> all = new ArrayList<>(before);
+            all.addAll(after);
+            // the restored job serves v2 from its broadcast state: the model topic is not read again
+            // (its offset is in the checkpoint), so without that state nothing would be served at all
+            ResultChecks.assertSameAsOffline(v2, all, results);
+        } finally {
+            job.cancel().get();
+        }
+    }
+}
