@@ -15,7 +15,10 @@ import java.util.SplittableRandom;
  * what backpropagation through time needs; {@link #backward} is that BPTT, written once for any
  * number of layers. The input projection of all T steps is one matrix product up front, so only
  * the recurrent product remains inside the time loop; weight gradients are one product per matrix
- * over all steps at the end.
+ * over all steps at the end. Products with a zero operand are skipped: the recurrent one at the
+ * first step when the state starts at zero (the usual case in training, and for sequences of
+ * length 2, half of all recurrent work), and the gradient reaching the initial state, which
+ * nobody asks for.
  */
 public final class Lstm {
 
@@ -87,10 +90,12 @@ public final class Lstm {
         final float[][] hs;     // [layer] -> [(T + 1) * B * H], h_0 .. h_T
         final float[][] cs;     // [layer] -> [(T + 1) * B * H], c_0 .. c_T
         final float[][] tanhC;  // [layer] -> [T * B * H]
+        final boolean zeroStart; // h_0 is zero in every layer
 
-        Trace(int layers, int steps, int batch) {
+        Trace(int layers, int steps, int batch, boolean zeroStart) {
             this.steps = steps;
             this.batch = batch;
+            this.zeroStart = zeroStart;
             input = new float[layers][];
             act = new float[layers][];
             hs = new float[layers][];
@@ -148,7 +153,7 @@ public final class Lstm {
         int h = config.hiddenSize();
         int g = 4 * h;
         int bh = batch * h;
-        Trace tr = new Trace(layers, steps, batch);
+        Trace tr = new Trace(layers, steps, batch, h0 == null);
         float[] in = x;
         for (int l = 0; l < layers; l++) {
             int inSize = config.layerInputSize(l);
@@ -177,7 +182,9 @@ public final class Lstm {
             float[] whh = weightHh[l].data();
             for (int t = 0; t < steps; t++) {
                 int zOff = t * batch * g;
-                gemm.gemm(false, true, batch, g, h, hs, t * bh, whh, 0, 1f, act, zOff);
+                if (t > 0 || h0 != null) {
+                    gemm.gemm(false, true, batch, g, h, hs, t * bh, whh, 0, 1f, act, zOff);
+                }
                 for (int b = 0; b < batch; b++) {
                     int s = t * bh + b * h;
                     StepKernel.gatesForward(act, zOff + b * g, h, cs, s, cs, s + bh, tanhC, s, hs, s + bh);
@@ -202,6 +209,18 @@ public final class Lstm {
      * the gradient with respect to the input {@code x[T][B][input_size]}.
      */
     public float[] backward(Trace tr, float[] dOut, Gemm gemm) {
+        return backward(tr, dOut, gemm, true);
+    }
+
+    /**
+     * {@link #backward(Trace, float[], Gemm)} for a caller that does not need the gradient with
+     * respect to the input (the input is data, not an embedding): it skips that last product.
+     */
+    public void backwardWeights(Trace tr, float[] dOut, Gemm gemm) {
+        backward(tr, dOut, gemm, false);
+    }
+
+    private float[] backward(Trace tr, float[] dOut, Gemm gemm, boolean inputGradient) {
         int steps = tr.steps;
         int batch = tr.batch;
         int h = config.hiddenSize();
@@ -228,12 +247,16 @@ public final class Lstm {
                     StepKernel.gatesBackward(act, zOff + b * g, h, cs, t * bh + b * h, tanhC, t * bh + b * h,
                             dh, b * h, dc, b * h, dz, zOff + b * g);
                 }
-                // gradient reaching h_{t-1}: dz_t W_hh
-                gemm.gemm(false, false, batch, h, g, dz, zOff, whh, 0, 0f, dhNext, 0);
+                // gradient reaching h_{t-1}: dz_t W_hh (none wanted for h_0)
+                if (t > 0) {
+                    gemm.gemm(false, false, batch, h, g, dz, zOff, whh, 0, 0f, dhNext, 0);
+                }
             }
             ParameterSet.Parameter[] p = params[l];
             gemm.gemm(true, false, g, inSize, steps * batch, dz, 0, tr.input[l], 0, 1f, p[0].gradData(), 0);
-            gemm.gemm(true, false, g, h, steps * batch, dz, 0, tr.hs[l], 0, 1f, p[1].gradData(), 0);
+            // dW_hh = sum over t of dz_t^T h_{t-1}; a zero h_0 adds nothing
+            int first = tr.zeroStart ? 1 : 0;
+            gemm.gemm(true, false, g, h, Math.max(0, steps - first) * batch, dz, first * batch * g, tr.hs[l], first * bh, 1f, p[1].gradData(), 0);
             float[] dbih = p[2].gradData();
             float[] dbhh = p[3].gradData();
             float[] colSum = new float[g];
@@ -243,6 +266,9 @@ public final class Lstm {
             for (int r = 0; r < g; r++) {
                 dbih[r] += colSum[r];
                 dbhh[r] += colSum[r];
+            }
+            if (l == 0 && !inputGradient) {
+                return null;
             }
             dIn = new float[steps * batch * inSize];
             gemm.gemm(false, false, steps * batch, inSize, g, dz, 0, weightIh[l].data(), 0, 0f, dIn, 0);

@@ -207,7 +207,7 @@ public final class SumModel implements Model {
         float[] dPred = new float[n];
         double loss = Losses.mse(pass.predictions, targets, weights, n, dPred);
         float[] dOut = linear.backward(pass.out, dPred, n, gemm);
-        lstm.backward(pass.trace, dOut, gemm);
+        lstm.backwardWeights(pass.trace, dOut, gemm);
         return loss;
     }
 }

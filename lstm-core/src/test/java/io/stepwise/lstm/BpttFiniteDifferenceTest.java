@@ -171,6 +171,71 @@ class BpttFiniteDifferenceTest {
         assertGradientsMatch(model.parameters(), p, lossFn);
     }
 
+    /**
+     * The bare LSTM from a given, non-zero initial state (the models always start at zero, where
+     * the first step's recurrent products are skipped): loss = sum of r . out for fixed random r.
+     */
+    @ParameterizedTest(name = "{0} layer(s), gemm native threshold {1}")
+    @CsvSource({"1, 0", "2, 9223372036854775807"})
+    void lstmGradientsFromAGivenInitialStateMatchFiniteDifferences(int layers, long nativeThreshold) {
+        int in = 3;
+        int hidden = 5;
+        int steps = 4;
+        int batch = 2;
+        ParameterSet params = new ParameterSet();
+        Lstm lstm = new Lstm(new LstmConfig(in, hidden, layers), params, "");
+        SplittableRandom rng = new SplittableRandom(31 + layers);
+        lstm.initDefault(params, rng);
+        float[] x = random(rng, steps * batch * in);
+        float[] h0 = random(rng, layers * batch * hidden);
+        float[] c0 = random(rng, layers * batch * hidden);
+        float[] r = random(rng, steps * batch * hidden);
+        Gemm gemm = new Gemm(nativeThreshold);
+        params.zeroGrad();
+
+        lstm.backward(lstm.forward(x, steps, batch, h0, c0, gemm), r, gemm);
+
+        ToDoubleFunction<Map<String, double[]>> lossFn = q -> {
+            ReferenceLstm64 ref = new ReferenceLstm64(in, hidden, layers, q);
+            double[][][] seq = new double[steps][batch][in];
+            for (int t = 0; t < steps; t++) {
+                for (int b = 0; b < batch; b++) {
+                    for (int i = 0; i < in; i++) {
+                        seq[t][b][i] = x[(t * batch + b) * in + i];
+                    }
+                }
+            }
+            double[][][] out = ref.forward(seq, cube(toDouble(h0), layers, batch, hidden),
+                    cube(toDouble(c0), layers, batch, hidden)).out();
+            double loss = 0;
+            for (int t = 0; t < steps; t++) {
+                for (int b = 0; b < batch; b++) {
+                    for (int j = 0; j < hidden; j++) {
+                        loss += r[(t * batch + b) * hidden + j] * out[t][b][j];
+                    }
+                }
+            }
+            return loss;
+        };
+        assertGradientsMatch(params, doubles(params), lossFn);
+    }
+
+    private static float[] random(SplittableRandom rng, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rng.nextDouble(-1, 1);
+        }
+        return a;
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
     private static double sumLoss64(Map<String, double[]> p, float[] x, float[] y, float[] w,
                                     int batch, int hidden, int layers) {
         ReferenceLstm64 lstm = new ReferenceLstm64(1, hidden, layers, unprefixed(p, "lstm."));
