@@ -1,6 +1,7 @@
 package io.stepwise.tensor;
 
 import io.stepwise.lstm.StepKernel;
+import java.lang.ref.Cleaner;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
@@ -18,9 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * little bookkeeping per call (about 1 KB: shape descriptors, the op's context) which ND4J frees
  * only through JavaCPP's pointer GC, and the launcher turns that off
  * ({@code org.bytedeco.javacpp.nopointergc}, 2-3x cheaper native calls); measured, a training run
- * grew by 1.7 MB/s that way. Instances are not thread-safe: one per thread.
+ * grew by 1.7 MB/s that way. The buffers are freed by {@link #close}, or, for an instance nobody
+ * closed, once it is unreachable (a {@link Cleaner}: JavaCPP's own pointer GC is off). Instances
+ * are not thread-safe: one per thread.
  */
-public final class Gemm {
+public final class Gemm implements AutoCloseable {
 
     /** Below this many multiply-adds the Java loop wins over the JNI round trip (measured in benchmarks). */
     public static final long NATIVE_THRESHOLD = 1L << 16;
@@ -30,8 +33,11 @@ public final class Gemm {
         Nd4j.getBackend();
     }
 
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final long nativeThreshold;
-    private final FloatPointer[] buffers = new FloatPointer[3];
+    private final NativeBuffers buffers = new NativeBuffers();
+    private final Cleaner.Cleanable cleanable = CLEANER.register(this, buffers);
 
     public Gemm() {
         this(NATIVE_THRESHOLD);
@@ -150,17 +156,43 @@ public final class Gemm {
 
     /** Operand {@code slot}'s native buffer, grown to hold {@code size} floats, filled from {@code src} unless null. */
     private FloatPointer buffer(int slot, int size, float[] src, int srcOff) {
-        FloatPointer p = buffers[slot];
+        if (buffers.closed) {
+            throw new IllegalStateException("this Gemm is closed");
+        }
+        FloatPointer p = buffers.slots[slot];
         if (p == null || p.capacity() < size) {
             if (p != null) {
                 p.close();
             }
             p = new FloatPointer(Math.max(size, 1024));
-            buffers[slot] = p;
+            buffers.slots[slot] = p;
         }
         if (src != null) {
             p.position(0).put(src, srcOff, size);
         }
         return p;
+    }
+
+    /** Frees the native buffers; products on the native path fail afterwards. */
+    @Override
+    public void close() {
+        cleanable.clean();
+    }
+
+    /** The three operand buffers, apart from the Gemm so that the cleaner does not keep it reachable. */
+    private static final class NativeBuffers implements Runnable {
+        final FloatPointer[] slots = new FloatPointer[3];
+        volatile boolean closed;
+
+        @Override
+        public void run() {
+            closed = true;
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i] != null) {
+                    slots[i].close();
+                    slots[i] = null;
+                }
+            }
+        }
     }
 }

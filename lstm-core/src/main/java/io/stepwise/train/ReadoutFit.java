@@ -22,7 +22,10 @@ final class ReadoutFit {
      */
     static void fit(SumModel model, float[] x, float[] y, float[] w, int steps, int batch, double ridge) {
         int h = model.lstmConfig().hiddenSize();
-        float[] out = model.lstm().forward(x, steps, batch, null, null, new Gemm()).output();
+        float[] out;
+        try (Gemm gemm = new Gemm()) {
+            out = model.lstm().forward(x, steps, batch, null, null, gemm).output();
+        }
         int n = steps * batch;
         int d = h + 1; // the states and a constant for the bias
         double[][] a = new double[d][d];

@@ -154,6 +154,9 @@ final class SumGradients implements AutoCloseable {
 
     @Override
     public void close() {
+        for (Gemm g : gemms) {
+            g.close();
+        }
         if (pool != null) {
             pool.shutdownNow();
             Nd4j.factory().blas().setMaxThreads(blasThreadsBefore);

@@ -223,7 +223,6 @@ public final class TaggerTrainer {
         }
         // the data order is seeded apart from the weights, so that one does not shift the other
         SplittableRandom order = new SplittableRandom(options.seed()).split();
-        Gemm gemm = new Gemm();
         List<Double> losses = new ArrayList<>();
         List<Double> accuracies = new ArrayList<>();
         int epochs = options.epochs();
@@ -233,7 +232,8 @@ public final class TaggerTrainer {
         boolean outOfTime = false;
         long step = 0;
         long tokensSeen = 0;
-        try (Optimizer opt = new Optimizer(model.parameters(), options.optimizer().updater(options.learningRate()))) {
+        try (Optimizer opt = new Optimizer(model.parameters(), options.optimizer().updater(options.learningRate()));
+             Gemm gemm = new Gemm()) {
             for (int epoch = 0; epoch < epochs && !outOfTime; epoch++) {
                 listener.epochStarted(epoch);
                 List<int[]> batches = batches(train, options.batchSize(), order);

@@ -1,6 +1,7 @@
 package io.stepwise.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -91,6 +92,22 @@ class GemmTest {
                 p.assertMatches();
             }
         }
+    }
+
+    @Test
+    void aClosedInstanceRefusesNativeProductsButStillComputesSmallOnes() {
+        Gemm gemm = new Gemm(8); // 2x2x2 = 8 multiply-adds: native
+        float[] a = {1, 2, 3, 4};
+        float[] c = new float[4];
+        gemm.gemm(false, false, 2, 2, 2, a, a, 0f, c);
+        gemm.close();
+        gemm.close(); // closing twice is harmless
+
+        assertThatThrownBy(() -> gemm.gemm(false, false, 2, 2, 2, a, a, 0f, c))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        float[] small = new float[1];
+        gemm.gemm(false, false, 1, 1, 2, a, new float[]{1, 1}, 0f, small); // 2 MACs: the Java path
+        assertThat(small).containsExactly(3f);
     }
 
     @Test
