@@ -19,7 +19,7 @@ import torch.nn as nn
 SEQUENCES = 1000
 LENGTH = 2
 HIDDEN = 64
-BATCH = 50          # as io.stepwise.bench.TrainerEpoch.BATCH: 20 steps make the 1000 sequences
+EPOCH_BATCHES = (50, 100)  # as io.stepwise.bench.SumEpochBenchmark: 20 or 10 steps make the 1000 sequences
 LEARNING_RATE = 1e-3
 CLIP_NORM = 1.0
 SCALE = 100.0
@@ -109,7 +109,7 @@ def notebook_epoch_fn():
     return run, 1
 
 
-def batched_epoch_fn():
+def batched_epoch_fn(batch):
     torch.manual_seed(7)
     model = LSTMRegression(HIDDEN)
     opt = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
@@ -120,10 +120,10 @@ def batched_epoch_fn():
 
     def run():
         # as Stepwise trains: mini-batches, a loss on every step's running sum, clipping
-        for start in range(0, SEQUENCES, BATCH):
+        for start in range(0, SEQUENCES, batch):
             opt.zero_grad()
-            pred = model(x_seq_first[:, start:start + BATCH])
-            loss = loss_fn(pred, targets[:, start:start + BATCH])
+            pred = model(x_seq_first[:, start:start + batch])
+            loss = loss_fn(pred, targets[:, start:start + batch])
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)
             opt.step()
@@ -165,10 +165,12 @@ def main():
     fn()
     emit("sgemm", "1024", per_op_us(fn, ops, rounds, seconds))
 
-    for name, make in (("batchedEpoch", batched_epoch_fn), ("notebookEpoch", notebook_epoch_fn)):
+    epochs = [("batchedEpoch", f"n1000_len2_h64_b{b}", lambda b=b: batched_epoch_fn(b)) for b in EPOCH_BATCHES]
+    epochs.append(("notebookEpoch", "n1000_len2_h64", notebook_epoch_fn))
+    for name, shape, make in epochs:
         fn, ops = make()
         fn()  # warm-up epoch
-        emit(name, "n1000_len2_h64", per_op_us(fn, ops, epoch_rounds, 0))
+        emit(name, shape, per_op_us(fn, ops, epoch_rounds, 0))
 
 
 if __name__ == "__main__":

@@ -32,8 +32,10 @@ public final class BenchTable {
             new Row("step, batch 1, in 64 / h 128", "StepBenchmark.step/64x128", "step/64x128", 10),
             new Row("step, batch 256, in 1 / h 64", "BatchStepBenchmark.stepBatch/1x64", "stepBatch/1x64", Double.NaN),
             new Row("step, batch 256, in 64 / h 128", "BatchStepBenchmark.stepBatch/64x128", "stepBatch/64x128", Double.NaN),
-            new Row("epoch, batched (n 1000, len 2, h 64, B 50)", "SumEpochBenchmark.batchedEpoch", "batchedEpoch/n1000_len2_h64", 1),
-            new Row("epoch, batched vs notebook loop", "SumEpochBenchmark.batchedEpoch", "notebookEpoch/n1000_len2_h64", 100),
+            new Row("epoch, B 50 (n 1000, len 2, h 64)", "SumEpochBenchmark.batchedEpoch/50", "batchedEpoch/n1000_len2_h64_b50", 1),
+            new Row("epoch, B 100", "SumEpochBenchmark.batchedEpoch/100", "batchedEpoch/n1000_len2_h64_b100", 1),
+            new Row("epoch, B 50 vs notebook loop", "SumEpochBenchmark.batchedEpoch/50", "notebookEpoch/n1000_len2_h64", 100),
+            new Row("epoch, B 100 vs notebook loop", "SumEpochBenchmark.batchedEpoch/100", "notebookEpoch/n1000_len2_h64", 100),
             new Row("epoch, notebook loop (1 seq per step)", "SumEpochBenchmark.notebookEpoch", "notebookEpoch/n1000_len2_h64", Double.NaN),
             new Row("sgemm 1024^3", "SgemmBenchmark.sgemm/1024", "sgemm/1024", Double.NaN));
 

@@ -7,6 +7,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -15,7 +16,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One training epoch of the notebook's configuration (n = 1000, length 2, hidden 64, Adam):
- * as Stepwise trains ({@link TrainerEpoch}) and as the notebook's loop does ({@link NotebookLoop}).
+ * as Stepwise trains ({@link TrainerEpoch}, in batches of 50 and of 100) and as the notebook's
+ * loop does ({@link NotebookLoop}). Two batch sizes, because at this size ND4J's Adam op, which
+ * every batch pays once (about 0.1 ms for the 17k parameters, most of it per element), is a
+ * large share of the epoch: the table shows what the batch size buys.
  * The model keeps training from one invocation to the next, as it would across epochs.
  *
  * <p>An epoch runs through many methods that C2 compiles one after another; on a busy machine
@@ -31,11 +35,14 @@ public class SumEpochBenchmark {
 
     @State(Scope.Thread)
     public static class Trainer {
+        @Param({"50", "100"})
+        int batch;
+
         TrainerEpoch epoch;
 
         @Setup
         public void setUp() {
-            epoch = new TrainerEpoch(7);
+            epoch = new TrainerEpoch(7, batch);
             for (int e = 0; e < 30; e++) {
                 epoch.epoch();
             }

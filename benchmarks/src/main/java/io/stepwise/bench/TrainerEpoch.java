@@ -13,8 +13,9 @@ import java.util.Map;
 /**
  * One epoch of the notebook's configuration as Stepwise trains it: {@link SumTrainer} over the
  * notebook's n = 1000 sequences of length 2 (ints in [-100, 100)) in mini-batches of
- * {@link #BATCH}, hidden 64, Adam, a loss on every step's running sum, gradient clipping, one
- * thread. {@code torch_bench.py}'s batched loop does the same in PyTorch.
+ * {@code batch} (50 or 100 in the benchmark: 20 or 10 steps make the 1000 sequences), hidden 64,
+ * Adam, a loss on every step's running sum, gradient clipping, one thread. {@code torch_bench.py}'s
+ * batched loop does the same in PyTorch.
  *
  * <p>Each epoch is one {@link SumTrainer#train(SumModel, List, int, java.time.Duration, TrainingListener)}
  * call of one pass, continuing on the same model, so it also pays the trainer's set-up (optimizer
@@ -25,8 +26,6 @@ final class TrainerEpoch {
     static final int SEQUENCES = NotebookLoop.SEQUENCES;
     static final int LENGTH = NotebookLoop.LENGTH;
     static final int HIDDEN = NotebookLoop.HIDDEN;
-    /** 20 steps of 50 make exactly the notebook's 1000 sequences. */
-    static final int BATCH = 50;
     static final double LEARNING_RATE = 1e-3;
     static final double CLIP_NORM = 1.0;
 
@@ -34,11 +33,11 @@ final class TrainerEpoch {
     private final SumModel model;
     private final List<SumSequence> sequences = new ArrayList<>();
 
-    TrainerEpoch(long seed) {
+    TrainerEpoch(long seed, int batch) {
         SumTrainer.Options options = SumTrainer.Options.defaults()
                 .withSeed(seed)
                 .withSize(HIDDEN, LENGTH)
-                .withBatchSize(BATCH)
+                .withBatchSize(batch)
                 .withThreads(1)
                 .withLoss(LENGTH, 1.0, CLIP_NORM)
                 .withLearningRates(LEARNING_RATE, LEARNING_RATE);

@@ -16,7 +16,11 @@ class BenchTableTest {
                "primaryMetric": {"score": 0.6, "scoreError": 0.1, "scoreUnit": "us/op",
                                  "rawData": [[0.7, 0.5, 0.6]]}},
               {"benchmark": "io.stepwise.bench.SumEpochBenchmark.batchedEpoch", "mode": "avgt",
+               "params": {"batch": "50"},
                "primaryMetric": {"score": 4.0, "scoreError": 0.1, "scoreUnit": "ms/op"}},
+              {"benchmark": "io.stepwise.bench.SumEpochBenchmark.batchedEpoch", "mode": "avgt",
+               "params": {"batch": "100"},
+               "primaryMetric": {"score": 2.0, "scoreError": 0.1, "scoreUnit": "ms/op"}},
               {"benchmark": "io.stepwise.bench.SgemmBenchmark.sgemm", "mode": "avgt",
                "params": {"size": "1024"},
                "primaryMetric": {"score": 21.47483648, "scoreError": 0.1, "scoreUnit": "ms/op"}},
@@ -30,23 +34,29 @@ class BenchTableTest {
     void readsTheFastestJmhIterationAsMicrosecondsKeyedByMethodAndParams() throws IOException {
         Map<String, Double> scores = BenchTable.readJmh(JMH);
         assertThat(scores).containsEntry("StepBenchmark.step/1x64", 0.5)
-                .containsEntry("SumEpochBenchmark.batchedEpoch", 4000.0);
+                .containsEntry("SumEpochBenchmark.batchedEpoch/50", 4000.0)
+                .containsEntry("SumEpochBenchmark.batchedEpoch/100", 2000.0);
     }
 
     @Test
     void ratiosAreTorchOverStepwiseAndTheLastLineIsTheStepSpeedup() throws IOException {
         List<String> torch = List.of(
                 "{\"benchmark\": \"step\", \"shape\": \"1x64\", \"us\": 20.0}",
-                "{\"benchmark\": \"batchedEpoch\", \"shape\": \"n1000_len2_h64\", \"us\": 2000.0}",
+                "{\"benchmark\": \"batchedEpoch\", \"shape\": \"n1000_len2_h64_b50\", \"us\": 2000.0}",
+                "{\"benchmark\": \"batchedEpoch\", \"shape\": \"n1000_len2_h64_b100\", \"us\": 3000.0}",
                 "{\"benchmark\": \"notebookEpoch\", \"shape\": \"n1000_len2_h64\", \"us\": 800000.0}");
         List<String> table = BenchTable.render(BenchTable.readJmh(JMH), BenchTable.readTorch(torch));
 
         assertThat(table).anySatisfy(l -> assertThat(l).startsWith("step, batch 1, in 1 / h 64")
                 .contains("0.50 us", "20 us", "40.0x", ">= 30x ok"));
-        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, batched (n 1000")
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, B 50 (n 1000")
                 .contains("0.5x", ">= 1x MISSED"));
-        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, batched vs notebook loop")
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, B 100 ")
+                .contains("1.5x", ">= 1x ok"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, B 50 vs notebook loop")
                 .contains("200.0x", ">= 100x ok"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, B 100 vs notebook loop")
+                .contains("400.0x", ">= 100x ok"));
         // 2 * 1024^3 flops in 21.47 ms is 100 GFLOP/s; 2 * 256 * 65 * 256 flops in 170 us is just over 50
         assertThat(table).anySatisfy(l -> assertThat(l).contains("100.0 GFLOP/s"));
         assertThat(table).anySatisfy(l -> assertThat(l).startsWith("batched step B=256, in 1 / h 64")

@@ -18,7 +18,7 @@ class EpochTrainingTest {
 
     @Test
     void trainerEpochsReduceTheLoss() {
-        TrainerEpoch trainer = new TrainerEpoch(7);
+        TrainerEpoch trainer = new TrainerEpoch(7, 50);
         double first = trainer.epoch();
         double later = first;
         for (int e = 0; e < 4; e++) {
