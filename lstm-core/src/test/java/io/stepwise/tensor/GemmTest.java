@@ -23,9 +23,13 @@ class GemmTest {
 
     private static final float[] BETAS = {0f, 1f, -0.37f};
 
-    /** {m, n, k}: degenerate, odd, vector-length-straddling, and a few large enough for real blocking. */
+    /**
+     * {m, n, k}: degenerate, odd, vector-length-straddling, a few large enough for real blocking,
+     * and rows of C wide enough for the 16-accumulator block of AVX-512 (256 and 300 = 256 + 44).
+     */
     private static final int[][] SHAPES = {
         {1, 1, 1}, {1, 7, 3}, {5, 1, 4}, {3, 5, 7}, {4, 17, 9}, {16, 24, 33}, {70, 90, 50}, {33, 129, 65},
+        {3, 256, 65}, {2, 300, 17},
     };
 
     static Stream<Arguments> cases() {
