@@ -58,7 +58,7 @@ public final class Stepwise implements Runnable {
         if (e instanceof IllegalArgumentException || e instanceof IOException || e instanceof UncheckedIOException
                 || e instanceof IllegalStateException) {
             Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-            cl.getErr().println(cl.getColorScheme().errorText("stepwise " + cl.getCommandName() + ": " + UserErrors.describe(cause)));
+            cl.getErr().println(cl.getColorScheme().errorText(commandPath(cl) + ": " + UserErrors.describe(cause)));
             return UserErrors.EXIT_BAD_INPUT;
         }
         e.printStackTrace(cl.getErr());
@@ -68,9 +68,15 @@ public final class Stepwise implements Runnable {
     /** A mistake on the command line: the message and where to look, not the whole usage text. */
     static int handleBadArguments(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
-        cl.getErr().println(cl.getColorScheme().errorText("stepwise " + cl.getCommandName() + ": " + e.getMessage()));
-        cl.getErr().println("Try 'stepwise " + cl.getCommandSpec().qualifiedName().replaceFirst("^stepwise ?", "") + " --help'.".replace("  ", " "));
+        cl.getErr().println(cl.getColorScheme().errorText(commandPath(cl) + ": " + e.getMessage()));
+        cl.getErr().println("Try '" + commandPath(cl) + " --help'.");
         return UserErrors.EXIT_BAD_INPUT;
+    }
+
+    /** The command as typed, {@code stepwise train tagger}, whichever command line it runs in. */
+    static String commandPath(CommandLine cl) {
+        String path = cl.getCommandSpec().qualifiedName();
+        return path.equals("stepwise") || path.startsWith("stepwise ") ? path : "stepwise " + path;
     }
 
     /** The version from the jar's manifest, or "development" when run from classes. */
