@@ -1,5 +1,7 @@
 package io.stepwise.lstm;
 
+import static io.stepwise.testing.TestArrays.toDouble;
+import static io.stepwise.testing.TestArrays.uniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -186,10 +188,10 @@ class BpttFiniteDifferenceTest {
         Lstm lstm = new Lstm(new LstmConfig(in, hidden, layers), params, "");
         SplittableRandom rng = new SplittableRandom(31 + layers);
         lstm.initDefault(params, rng);
-        float[] x = random(rng, steps * batch * in);
-        float[] h0 = random(rng, layers * batch * hidden);
-        float[] c0 = random(rng, layers * batch * hidden);
-        float[] r = random(rng, steps * batch * hidden);
+        float[] x = uniform(rng, steps * batch * in, 1);
+        float[] h0 = uniform(rng, layers * batch * hidden, 1);
+        float[] c0 = uniform(rng, layers * batch * hidden, 1);
+        float[] r = uniform(rng, steps * batch * hidden, 1);
         Gemm gemm = new Gemm(nativeThreshold);
         params.zeroGrad();
 
@@ -218,22 +220,6 @@ class BpttFiniteDifferenceTest {
             return loss;
         };
         assertGradientsMatch(params, doubles(params), lossFn);
-    }
-
-    private static float[] random(SplittableRandom rng, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) rng.nextDouble(-1, 1);
-        }
-        return a;
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 
     private static double sumLoss64(Map<String, double[]> p, float[] x, float[] y, float[] w,

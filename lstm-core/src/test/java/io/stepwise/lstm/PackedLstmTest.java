@@ -1,5 +1,8 @@
 package io.stepwise.lstm;
 
+import static io.stepwise.testing.TestArrays.toDouble;
+import static io.stepwise.testing.TestArrays.toFloat;
+import static io.stepwise.testing.TestArrays.uniform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -264,27 +267,4 @@ class PackedLstmTest {
         }
     }
 
-    private static float[] uniform(SplittableRandom rng, int n, double bound) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
-        }
-        return a;
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
-    }
-
-    private static float[] toFloat(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
-    }
 }

@@ -1,8 +1,10 @@
 package io.stepwise.train;
 
+import static io.stepwise.testing.TestArrays.toDouble;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stepwise.tensor.ParameterSet;
+import io.stepwise.testing.TestArrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -104,12 +106,7 @@ class OptimizerTest {
     }
 
     private static float[] initialWeights() {
-        SplittableRandom rng = new SplittableRandom(3);
-        float[] w = new float[22];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) rng.nextDouble(-1, 1);
-        }
-        return w;
+        return TestArrays.uniform(new SplittableRandom(3), 22, 1);
     }
 
     /** Gradients of mixed scale, so that Adam's per-element normalisation matters. */
@@ -120,14 +117,6 @@ class OptimizerTest {
             g[i] = (float) (rng.nextDouble(-1, 1) * Math.pow(10, i % 4 - 2));
         }
         return g;
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 
     private static void assertClose(float[] actual, double[] expected, double tol) {
