@@ -14,7 +14,7 @@ import java.util.function.DoubleSupplier;
  * round estimates the time undisturbed.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar --add-modules jdk.incubator.vector
- * io.stepwise.bench.experiments.Interleaved aligned|batch|gemm [rounds]}
+ * io.stepwise.bench.experiments.Interleaved aligned|batch|gemm|rows [rounds]}
  */
 public final class Interleaved {
 
@@ -37,6 +37,8 @@ public final class Interleaved {
             }
         } else if (experiment.equals("gemm")) {
             variants.putAll(GemmShapes.variants());
+        } else if (experiment.equals("rows")) {
+            variants.putAll(KernelRows.variants());
         } else {
             for (String shape : List.of("1x64", "64x128")) {
                 for (String path : List.of("native", "java")) {
