@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.stepwise.model.TaggerModel;
 import io.stepwise.wire.Element;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The inference job on a real multi-process deployment ({@link ClusterDeployment}): a Kafka broker
@@ -21,28 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterEndToEndTest {
 
-    static ClusterDeployment deployment;
-
-    @BeforeAll
-    static void start() throws Exception {
-        deployment = ClusterDeployment.start(Path.of("target", "cluster-e2e"));
-    }
-
-    @AfterEach
-    void cancelJobs() throws Exception {
-        deployment.cancelAllJobs();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (deployment != null) {
-            deployment.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterDeploymentExtension CLUSTER = new ClusterDeploymentExtension("cluster-e2e");
 
     @Test
     void aThousandStreamsOnTwoTaskManagersEqualOfflineAndContinueFromASavepointAtAnotherParallelism() throws Exception {
-        ClusterDeployment d = deployment;
+        ClusterDeployment d = CLUSTER.deployment();
         TaggerModel model = Workloads.tagger(1, 11);
         List<Element> input = Workloads.sentences(1000, 2, 1, 5);
         // cut in the middle: most streams are inside a sentence at the savepoint

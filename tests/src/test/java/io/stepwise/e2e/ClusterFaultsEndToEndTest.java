@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.stepwise.model.SumModel;
 import io.stepwise.wire.Element;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TaskManager processes killed with SIGKILL under a running job, on a real multi-process
@@ -23,28 +20,12 @@ import org.junit.jupiter.api.Test;
 @Tag("faults")
 class ClusterFaultsEndToEndTest {
 
-    static ClusterDeployment deployment;
-
-    @BeforeAll
-    static void start() throws Exception {
-        deployment = ClusterDeployment.start(Path.of("target", "cluster-faults-e2e"));
-    }
-
-    @AfterEach
-    void cancelJobs() throws Exception {
-        deployment.cancelAllJobs();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (deployment != null) {
-            deployment.close();
-        }
-    }
+    @RegisterExtension
+    static final ClusterDeploymentExtension CLUSTER = new ClusterDeploymentExtension("cluster-faults-e2e");
 
     @Test
     void killingATaskManagerThreeTimesMidStreamLosesAndDoublesNothingOnRocksDb() throws Exception {
-        ClusterDeployment d = deployment;
+        ClusterDeployment d = CLUSTER.deployment();
         SumModel model = Workloads.sum(1, 3);
         int streams = 300;
         List<List<Element>> chunks = new ArrayList<>();
