@@ -17,6 +17,8 @@ public final class StepKernel {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    /** Columns per weight panel of {@link PackedLstm#step}: the eight accumulators of {@link #accumulateAt}'s main block. */
+    public static final int PANEL = 8 * L;
     /** 512-bit vectors: the CPU has 32 vector registers, room for {@link #accumulate16}. */
     static final boolean WIDE = L >= 16;
 

@@ -100,6 +100,33 @@ class PackedLstmTest {
         }
     }
 
+    /**
+     * The streaming job steps one element at a time and {@code predict} runs whole sequences:
+     * the two must agree exactly, whatever order the step walks its weight panels in (it
+     * alternates, and one scratch serves all streams) and however many panels there are.
+     */
+    @ParameterizedTest(name = "input {0}, hidden {1}, {2} layer(s)")
+    @CsvSource({"1, 64, 1", "16, 64, 2", "4, 17, 3", "3, 40, 2"})
+    void stepwiseEqualsForwardSequenceBitForBit(int in, int hidden, int layers) {
+        Setup s = Setup.random(in, hidden, layers, 31L * in + hidden + layers);
+        LstmState[] states = new LstmState[BATCH];
+        for (int b = 0; b < BATCH; b++) {
+            states[b] = s.initial(b);
+        }
+        float[] whole = s.packed().forwardSequence(s.x(), STEPS, BATCH, states);
+
+        float[] scratch = s.packed().newScratch();
+        for (int b = 0; b < BATCH; b++) {
+            LstmState state = s.initial(b);
+            for (int t = 0; t < STEPS; t++) {
+                s.packed().step(s.x(), (t * BATCH + b) * in, state, scratch);
+                float[] expected = Arrays.copyOfRange(whole, (t * BATCH + b) * hidden, (t * BATCH + b + 1) * hidden);
+                assertThat(state.output()).as("sequence %d, step %d", b, t).containsExactly(expected);
+            }
+            assertThat(state).isEqualTo(states[b]);
+        }
+    }
+
     @Test
     void finalStatesOfEveryLayerAgreeBetweenWholeSequenceAndStepwise() {
         Setup s = Setup.random(3, 17, 3, 77);
