@@ -10,7 +10,9 @@ import java.util.function.DoubleSupplier;
  * Experiment: where the batch-1 step's time goes at hidden 64. The step's kernel
  * ({@link StepKernel#accumulate}) over 16, 24, 65 and 130 rows of 4H = 256 weights (16 KB, 24 KB,
  * 66 KB, 133 KB), and the gates alone. Per-row times tell whether the weights stream from L1 or
- * from L2; 65 rows is the real step at input 1.
+ * from L2; 65 rows is the real step at input 1. Then the 65 rows as {@code PackedLstm.step} reads
+ * them: two contiguous column panels of {@link StepKernel#PANEL} (33 KB each), in a fixed order
+ * and in the alternating order the step uses.
  */
 final class KernelRows {
 
@@ -42,6 +44,31 @@ final class KernelRows {
                 System.arraycopy(bias, 0, z, 0, G); // as the step starts from the bias
                 StepKernel.accumulate(w, 0, G, v, 0, rows, z, 0);
                 return z[1];
+            });
+        }
+        int rows = 65;
+        float[] w = random(rng, rows * G, 0.1);
+        float[] v = random(rng, rows, 1);
+        float[] bias = random(rng, G, 0.1);
+        float[] panels = new float[w.length];
+        for (int col = 0; col < G; col += StepKernel.PANEL) {
+            int width = Math.min(StepKernel.PANEL, G - col);
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(w, r * G + col, panels, col * rows + r * width, width);
+            }
+        }
+        int count = (G + StepKernel.PANEL - 1) / StepKernel.PANEL;
+        float[] zp = new float[G];
+        int[] calls = {0};
+        for (boolean alternate : new boolean[]{false, true}) {
+            out.put(String.format("panels, %d rows%s", rows, alternate ? ", alternating" : ""), () -> {
+                System.arraycopy(bias, 0, zp, 0, G);
+                boolean reversed = alternate && (calls[0]++ & 1) == 1;
+                for (int i = 0; i < count; i++) {
+                    int col = (reversed ? count - 1 - i : i) * StepKernel.PANEL;
+                    StepKernel.accumulateAt(panels, col * rows, Math.min(StepKernel.PANEL, G - col), v, 0, rows, zp, col);
+                }
+                return zp[1];
             });
         }
         float[] z = random(rng, G, 2);
