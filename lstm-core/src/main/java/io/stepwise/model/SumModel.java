@@ -29,7 +29,7 @@ public final class SumModel implements Model {
     private final ParameterSet params;
     private final Lstm lstm;
     private final Linear linear;
-    private volatile PackedLstm packed;
+    private final PackedCache packed;
 
     public SumModel(ModelMeta meta, int hiddenSize, int numLayers, float inputScale, float targetScale) {
         if (!(inputScale > 0) || !(targetScale > 0) || Float.isInfinite(inputScale) || Float.isInfinite(targetScale)) {
@@ -41,6 +41,7 @@ public final class SumModel implements Model {
         this.targetScale = targetScale;
         this.params = new ParameterSet();
         this.lstm = new Lstm(lstmConfig, params, LSTM);
+        this.packed = new PackedCache(lstm);
         this.linear = new Linear(params, OUTPUT, hiddenSize, 1);
     }
 
@@ -106,16 +107,11 @@ public final class SumModel implements Model {
 
     @Override
     public PackedLstm packed() {
-        PackedLstm p = packed;
-        if (p == null) {
-            p = lstm.pack();
-            packed = p;
-        }
-        return p;
+        return packed.get();
     }
 
     public void weightsChanged() {
-        packed = null;
+        packed.invalidate();
     }
 
     /** Feeds numbers one at a time, carrying {@code (h, c)}; not thread-safe, one per thread. */

@@ -32,7 +32,7 @@ public final class TaggerModel implements Model {
     private final Embedding embedding;
     private final Lstm lstm;
     private final Linear hidden2tag;
-    private volatile PackedLstm packed;
+    private final PackedCache packed;
 
     public TaggerModel(ModelMeta meta, Vocabulary words, Vocabulary tags, int embeddingDim, int hiddenSize, int numLayers) {
         this.meta = meta;
@@ -42,6 +42,7 @@ public final class TaggerModel implements Model {
         this.params = new ParameterSet();
         this.embedding = new Embedding(params, EMBEDDING, words.size(), embeddingDim);
         this.lstm = new Lstm(lstmConfig, params, LSTM);
+        this.packed = new PackedCache(lstm);
         this.hidden2tag = new Linear(params, OUTPUT, hiddenSize, tags.size());
     }
 
@@ -148,17 +149,12 @@ public final class TaggerModel implements Model {
 
     @Override
     public PackedLstm packed() {
-        PackedLstm p = packed;
-        if (p == null) {
-            p = lstm.pack();
-            packed = p;
-        }
-        return p;
+        return packed.get();
     }
 
     /** Call after the weights were changed in place (training, loading), so inference repacks. */
     public void weightsChanged() {
-        packed = null;
+        packed.invalidate();
     }
 
     /** A word's index, or -1 for an unknown word in a vocabulary without an unknown entry. */
