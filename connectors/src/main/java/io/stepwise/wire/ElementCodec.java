@@ -1,6 +1,5 @@
 package io.stepwise.wire;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,27 +23,13 @@ public final class ElementCodec {
     /** Longest raw record accepted before parsing. */
     public static final int MAX_RECORD_CHARS = 4096;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonRecords.JSON;
 
     private ElementCodec() {
     }
 
     public static Element parse(String raw) throws InvalidElementException {
-        if (raw == null) {
-            throw new InvalidElementException("empty record");
-        }
-        if (raw.length() > MAX_RECORD_CHARS) {
-            throw new InvalidElementException("record of " + raw.length() + " characters exceeds " + MAX_RECORD_CHARS);
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(raw);
-        } catch (JsonProcessingException e) {
-            throw new InvalidElementException("not JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new InvalidElementException("not a JSON object");
-        }
+        JsonNode node = JsonRecords.object(raw, MAX_RECORD_CHARS);
         String stream = text(node, "stream", true);
         Long seq = integer(node, "seq");
         Long ts = integer(node, "ts");

@@ -1,6 +1,5 @@
 package io.stepwise.wire;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +26,7 @@ public record LabelledExample(String[] tokens, String[] tags, double[] values, d
     /** Longest raw record accepted before parsing. */
     public static final int MAX_RECORD_CHARS = 256 * 1024;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonRecords.JSON;
 
     public static LabelledExample tagged(String[] tokens, String[] tags) {
         return new LabelledExample(tokens.clone(), tags.clone(), null, null);
@@ -38,21 +37,7 @@ public record LabelledExample(String[] tokens, String[] tags, double[] values, d
     }
 
     public static LabelledExample parse(String raw) throws InvalidElementException {
-        if (raw == null) {
-            throw new InvalidElementException("empty record");
-        }
-        if (raw.length() > MAX_RECORD_CHARS) {
-            throw new InvalidElementException("record of " + raw.length() + " characters exceeds " + MAX_RECORD_CHARS);
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(raw);
-        } catch (JsonProcessingException e) {
-            throw new InvalidElementException("not JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-            throw new InvalidElementException("not a JSON object");
-        }
+        JsonNode node = JsonRecords.object(raw, MAX_RECORD_CHARS);
         boolean hasTokens = present(node, "tokens");
         boolean hasValues = present(node, "values");
         if (hasTokens == hasValues) {
