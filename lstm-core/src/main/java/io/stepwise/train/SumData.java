@@ -32,10 +32,19 @@ public final class SumData {
     }
 
     public double value(double numProb) {
+        return value(numProb, LOW, false);
+    }
+
+    /**
+     * 0 with probability {@code 1 - numProb}, else uniform in [low, HIGH), mirrored by
+     * x -> -1 - x (which maps [LOW, HIGH) onto itself, HIGH = -LOW) when {@code mirrored}.
+     */
+    private double value(double numProb, int low, boolean mirrored) {
         if (numProb < 1 && rng.nextDouble() >= numProb) {
             return 0;
         }
-        return LOW + rng.nextInt(HIGH - LOW);
+        int v = low + rng.nextInt(HIGH - low);
+        return mirrored ? -1 - v : v;
     }
 
     public double[] sequence(int length, double numProb) {
@@ -73,16 +82,7 @@ public final class SumData {
             boolean mirrored = drifts && rng.nextBoolean();
             double s = 0;
             for (int t = 0; t < steps; t++) {
-                double v;
-                if (numProb < 1 && rng.nextDouble() >= numProb) {
-                    v = 0;
-                } else {
-                    v = low + rng.nextInt(HIGH - low);
-                    if (mirrored) {
-                        // x -> -1 - x maps [LOW, HIGH) onto itself (HIGH = -LOW)
-                        v = -1 - v;
-                    }
-                }
+                double v = value(numProb, low, mirrored);
                 s += v;
                 values[t * batch + b] = (float) v;
                 sums[t * batch + b] = (float) s;

@@ -399,7 +399,7 @@ public final class SumTrainer {
                         for (int t = 0; t < s.length(); t++) {
                             x[t * b + j] = (float) (s.values()[t] / inScale);
                             y[t * b + j] = (float) (s.targets()[t] / outScale);
-                            w[t * b + j] = t + 1 <= o.weightKnee() ? 1f : (float) o.weightKnee() / (t + 1);
+                            w[t * b + j] = lossWeight(t);
                         }
                     }
                     double loss = gradients.compute(x, y, w, steps, b);
@@ -430,14 +430,19 @@ public final class SumTrainer {
         return new Result(model, step, (System.nanoTime() - start) / 1e9, lastEpochLoss);
     }
 
-    /** Step t's weight in the loss: 1 up to the knee, knee / t beyond, so long sums do not drown short ones. */
+    /** Every position's {@link #lossWeight} in a {@code [T][B]} batch. */
     float[] lossWeights(int steps, int batch) {
         float[] weights = new float[steps * batch];
         for (int t = 0; t < steps; t++) {
-            float w = t + 1 <= options.weightKnee() ? 1f : (float) options.weightKnee() / (t + 1);
-            java.util.Arrays.fill(weights, t * batch, (t + 1) * batch, w);
+            java.util.Arrays.fill(weights, t * batch, (t + 1) * batch, lossWeight(t));
         }
         return weights;
+    }
+
+    /** Step t's weight in the loss: 1 up to the knee, knee / t beyond, so long sums do not drown short ones. */
+    private float lossWeight(int t) {
+        int knee = options.weightKnee();
+        return t + 1 <= knee ? 1f : (float) knee / (t + 1);
     }
 
     private static void scale(float[] values, float[] sums, float inScale, float outScale) {
