@@ -27,26 +27,8 @@ public final class PackedLstm {
         this.bias = bias;
         this.panels = new float[weights.length][];
         for (int l = 0; l < weights.length; l++) {
-            panels[l] = panels(weights[l], config.layerInputSize(l) + config.hiddenSize(), 4 * config.hiddenSize());
+            panels[l] = StepKernel.toPanels(weights[l], config.layerInputSize(l) + config.hiddenSize(), 4 * config.hiddenSize());
         }
-    }
-
-    /**
-     * The columns of {@code w} ({@code [k][g]}, row-major) in panels of {@link StepKernel#PANEL}
-     * (the last one narrower where g is not a multiple), each panel row-major and contiguous.
-     * The step's kernel then walks one panel's rows with all of the panel's outputs in registers;
-     * measured at input 1 / hidden 64, streaming two 33 KB panels took 0.55 us against 0.66-0.77
-     * us for the whole 66 KB rows with sixteen accumulators.
-     */
-    private static float[] panels(float[] w, int k, int g) {
-        float[] out = new float[w.length];
-        for (int col = 0; col < g; col += StepKernel.PANEL) {
-            int width = Math.min(StepKernel.PANEL, g - col);
-            for (int r = 0; r < k; r++) {
-                System.arraycopy(w, r * g + col, out, col * k + r * width, width);
-            }
-        }
-        return out;
     }
 
     /** Packs weights given under PyTorch's names ({@code weight_ih_l0}, ... without a module prefix). */
@@ -136,12 +118,7 @@ public final class PackedLstm {
             System.arraycopy(in, inOff, scratch, g, inSize);
             System.arraycopy(s, state.hOffset(l), scratch, g + inSize, h);
             System.arraycopy(bias[l], 0, scratch, 0, g);
-            int k = inSize + h;
-            int count = (g + StepKernel.PANEL - 1) / StepKernel.PANEL;
-            for (int i = 0; i < count; i++) {
-                int col = (reversed ? count - 1 - i : i) * StepKernel.PANEL;
-                StepKernel.accumulateAt(panels[l], col * k, Math.min(StepKernel.PANEL, g - col), scratch, g, k, scratch, col);
-            }
+            StepKernel.accumulatePanels(panels[l], inSize + h, g, scratch, g, scratch, 0, reversed);
             StepKernel.gates(scratch, 0, h, s, state.hOffset(l), state.cOffset(l));
             in = s;
             inOff = state.hOffset(l);

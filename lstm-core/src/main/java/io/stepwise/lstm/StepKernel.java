@@ -17,7 +17,7 @@ public final class StepKernel {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Columns per weight panel of {@link PackedLstm#step}: the eight accumulators of {@link #accumulateAt}'s main block. */
+    /** Columns per weight panel ({@link #toPanels}): the eight accumulators of {@link #accumulateAt}'s main block. */
     public static final int PANEL = 8 * L;
     /** 512-bit vectors: the CPU has 32 vector registers, room for {@link #accumulate16}. */
     static final boolean WIDE = L >= 16;
@@ -89,6 +89,38 @@ public final class StepKernel {
                 a = Math.fma(v[vOff + k], w[wOff + k * g + o], a);
             }
             z[zOff + o] = a;
+        }
+    }
+
+    /**
+     * The columns of {@code w} ({@code [k][g]}, row-major) in panels of {@link #PANEL} (the last one
+     * narrower where g is not a multiple), each panel row-major and contiguous: the layout
+     * {@link #accumulatePanels} walks. Streaming two 33 KB panels at input 1 / hidden 64 took
+     * 0.55 us against 0.66-0.77 us for whole 66 KB rows with sixteen accumulators.
+     */
+    public static float[] toPanels(float[] w, int k, int g) {
+        float[] out = new float[w.length];
+        for (int col = 0; col < g; col += PANEL) {
+            int width = Math.min(PANEL, g - col);
+            for (int r = 0; r < k; r++) {
+                System.arraycopy(w, r * g + col, out, col * k + r * width, width);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link #accumulate} over weights laid out by {@link #toPanels}: {@code z[0..g) += sum over
+     * r < k of v[vOff + r] * w[r][0..g)}, one panel at a time with all its outputs in registers,
+     * the panels in reverse order when {@code reversed}. Each output sums its rows in order either
+     * way, so the result is the same bits as {@link #accumulate} on the row-major matrix.
+     */
+    public static void accumulatePanels(float[] panels, int k, int g, float[] v, int vOff, float[] z, int zOff,
+                                        boolean reversed) {
+        int count = (g + PANEL - 1) / PANEL;
+        for (int i = 0; i < count; i++) {
+            int col = (reversed ? count - 1 - i : i) * PANEL;
+            accumulateAt(panels, col * k, Math.min(PANEL, g - col), v, vOff, k, z, zOff + col);
         }
     }
 

@@ -50,24 +50,13 @@ final class KernelRows {
         float[] w = random(rng, rows * G, 0.1);
         float[] v = random(rng, rows, 1);
         float[] bias = random(rng, G, 0.1);
-        float[] panels = new float[w.length];
-        for (int col = 0; col < G; col += StepKernel.PANEL) {
-            int width = Math.min(StepKernel.PANEL, G - col);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(w, r * G + col, panels, col * rows + r * width, width);
-            }
-        }
-        int count = (G + StepKernel.PANEL - 1) / StepKernel.PANEL;
+        float[] panels = StepKernel.toPanels(w, rows, G);
         float[] zp = new float[G];
         int[] calls = {0};
         for (boolean alternate : new boolean[]{false, true}) {
             out.put(String.format("panels, %d rows%s", rows, alternate ? ", alternating" : ""), () -> {
                 System.arraycopy(bias, 0, zp, 0, G);
-                boolean reversed = alternate && (calls[0]++ & 1) == 1;
-                for (int i = 0; i < count; i++) {
-                    int col = (reversed ? count - 1 - i : i) * StepKernel.PANEL;
-                    StepKernel.accumulateAt(panels, col * rows, Math.min(StepKernel.PANEL, G - col), v, 0, rows, zp, col);
-                }
+                StepKernel.accumulatePanels(panels, rows, G, v, 0, zp, 0, alternate && (calls[0]++ & 1) == 1);
                 return zp[1];
             });
         }
