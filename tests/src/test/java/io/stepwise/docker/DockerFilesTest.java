@@ -95,19 +95,21 @@ class DockerFilesTest {
     void theDockerfileCopiesWhatTheBuildWrites() throws IOException {
         List<String> sources = instructions("COPY").stream().map(c -> c.split("\\s+")[0]).toList();
         assertThat(sources).containsExactly("docker/target/flink-lib/", "jobs/target/jobs-" + projectVersion + ".jar",
-                "docker/target/cli-lib/", "docker/stepwise.sh");
-        // docker/pom.xml writes the two lib folders; the jobs module the jar (its artifactId and the version)
+                "cli/target/cli-" + projectVersion + ".jar", "docker/target/cli-lib/", "docker/stepwise.sh");
+        // docker/pom.xml writes the two lib folders; the jobs and cli modules their jars (artifactId and version)
         String dockerPom = Files.readString(root.resolve("docker/pom.xml"));
         assertThat(dockerPom).contains("${project.build.directory}/flink-lib", "${project.build.directory}/cli-lib");
         assertThat(Files.readString(root.resolve("jobs/pom.xml"))).contains("<artifactId>jobs</artifactId>");
+        assertThat(Files.readString(root.resolve("cli/pom.xml"))).contains("<artifactId>cli</artifactId>");
         assertThat(root.resolve("docker/stepwise.sh")).isRegularFile();
     }
 
     @Test
     void theCommandLineInTheImageUsesTheCopiedJarsAndTheBuildsJvmFlags() throws IOException {
         String launcher = Files.readString(root.resolve("docker/stepwise.sh"));
-        assertThat(dockerfile).contains("/opt/stepwise/jobs.jar", "/opt/stepwise/lib/", "/opt/stepwise/bin/stepwise");
-        assertThat(launcher).contains("/opt/stepwise/jobs.jar:/opt/stepwise/lib/*:/opt/flink/lib/*");
+        assertThat(dockerfile).contains("/opt/stepwise/jobs.jar", "/opt/stepwise/cli.jar", "/opt/stepwise/lib/",
+                "/opt/stepwise/bin/stepwise");
+        assertThat(launcher).contains("/opt/stepwise/cli.jar:/opt/stepwise/jobs.jar:/opt/stepwise/lib/*:/opt/flink/lib/*");
         String flinkProperties = (String) ((Map<?, ?>) service("jobmanager").get("environment")).get("FLINK_PROPERTIES");
         // the flags the build gives every JVM that runs the LSTM kernels, less the build's own cache folder
         String flags = pom.get("stepwise.jvm.flags").replaceAll("\\s*-Dorg.bytedeco.javacpp.cachedir=\\S+", "");

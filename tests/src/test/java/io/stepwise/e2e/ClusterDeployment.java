@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stepwise.cli.Stepwise;
-import io.stepwise.jobs.cluster.ClusterSettings;
-import io.stepwise.jobs.cluster.LocalFlinkCluster;
+import io.stepwise.local.cluster.ClusterSettings;
+import io.stepwise.local.cluster.LocalFlinkCluster;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import java.io.PrintWriter;

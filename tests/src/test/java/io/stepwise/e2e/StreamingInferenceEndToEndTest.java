@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.jobs.inference.KafkaInference;
-import io.stepwise.jobs.kafka.EmbeddedKafka;
+import io.stepwise.local.kafka.EmbeddedKafka;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.TaggerModel;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.jobs.inference.KafkaInference;
-import io.stepwise.jobs.kafka.EmbeddedKafka;
+import io.stepwise.local.kafka.EmbeddedKafka;
 import io.stepwise.jobs.training.KafkaTraining;
 import io.stepwise.jobs.training.TrainingOptions;
 import io.stepwise.model.ModelFile;
