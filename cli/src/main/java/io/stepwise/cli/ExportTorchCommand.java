@@ -43,7 +43,7 @@ public final class ExportTorchCommand implements Callable<Integer> {
             Path configPath = config != null ? config : TorchInterchange.defaultConfigPath(out);
             TorchInterchange.exportStateDict(m, out);
             TorchInterchange.writeConfig(m, configPath);
-            spec.commandLine().getOut().println(ModelSummary.of(m) + " -> " + out + " (" + m.parameters().asMap().size()
+            spec.commandLine().getOut().println(m.summary() + " -> " + out + " (" + m.parameters().asMap().size()
                     + " tensors), config " + configPath);
             spec.commandLine().getOut().flush();
             return 0;

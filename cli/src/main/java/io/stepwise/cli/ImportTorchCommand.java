@@ -59,7 +59,7 @@ public final class ImportTorchCommand implements Callable<Integer> {
             Model model = TorchInterchange.importStateDict(weights, k, config, meta);
             ModelFile.write(model, out);
             String sha = ModelFile.sha256Hex(Files.readAllBytes(out));
-            spec.commandLine().getOut().println(ModelSummary.of(model) + " -> " + out + " sha256 " + sha);
+            spec.commandLine().getOut().println(model.summary() + " -> " + out + " sha256 " + sha);
             spec.commandLine().getOut().flush();
             return 0;
         } catch (IllegalArgumentException | IOException e) {

@@ -3,6 +3,7 @@ package io.stepwise.cli;
 import io.stepwise.io.Conllu;
 import io.stepwise.model.ModelKind;
 import io.stepwise.model.ModelMeta;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.train.LossCurve;
 import io.stepwise.train.OptimizerKind;
@@ -137,7 +138,7 @@ public final class TrainTaggerCommand implements Callable<Integer> {
         TaggerModel.Stepper stepper = model.newStepper();
         io.stepwise.lstm.LstmState state = io.stepwise.lstm.LstmState.zeros(model.lstmConfig());
         for (String w : words) {
-            TaggerModel.Tagged tagged = stepper.step(w, state);
+            Prediction.Tag tagged = stepper.step(w, state);
             float[] scores = stepper.lastLogProbabilities();
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-10s %-5s", w, tagged.tag()));
             for (float s : scores) {

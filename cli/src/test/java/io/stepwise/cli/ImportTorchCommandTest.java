@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.model.ModelFile;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.testing.Fixtures;
 import io.stepwise.torch.JsonTensors;
@@ -60,7 +61,7 @@ class ImportTorchCommandTest {
         fixture.get("float32").get("predictions").fields().forEachRemaining(p -> {
             List<String> tags = new ArrayList<>();
             p.getValue().get("tags").forEach(t -> tags.add(t.asText()));
-            assertThat(model.tag(List.of(p.getKey().split(" "))).stream().map(TaggerModel.Tagged::tag).toList())
+            assertThat(model.tag(List.of(p.getKey().split(" "))).stream().map(Prediction.Tag::tag).toList())
                     .as(p.getKey()).isEqualTo(tags);
         });
     }

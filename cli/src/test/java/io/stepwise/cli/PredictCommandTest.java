@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.model.Vocabulary;
 import java.io.PrintWriter;
@@ -64,8 +65,8 @@ class PredictCommandTest {
                 "{\"stream\":\"x\",\"seq\":4,\"token\":\"apple\"}");
 
         assertThat(out).hasSize(5);
-        List<String> x1 = m.tag(List.of("the", "dog")).stream().map(TaggerModel.Tagged::tag).toList();
-        List<String> y = m.tag(List.of("a", "unheard-of")).stream().map(TaggerModel.Tagged::tag).toList();
+        List<String> x1 = m.tag(List.of("the", "dog")).stream().map(Prediction.Tag::tag).toList();
+        List<String> y = m.tag(List.of("a", "unheard-of")).stream().map(Prediction.Tag::tag).toList();
         String x2 = m.tag(List.of("apple")).get(0).tag();
         assertThat(out).extracting(r -> r.get("stream").asText() + r.get("seq").asInt() + ":" + r.get("tag").asText())
                 .containsExactly("x1:" + x1.get(0), "y1:" + y.get(0), "x2:" + x1.get(1), "y2:" + y.get(1), "x4:" + x2);

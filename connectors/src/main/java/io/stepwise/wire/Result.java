@@ -2,6 +2,7 @@ package io.stepwise.wire;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.model.Prediction;
 
 /**
  * The running result for one element, stamped with the model version that produced it:
@@ -19,6 +20,18 @@ public sealed interface Result permits Result.Tag, Result.Sum {
 
     /** Wire format v1, one JSON object. */
     String toJson();
+
+    /**
+     * The result of element {@code e}, whose model predicted {@code p}; {@code exactSum} is the
+     * stream's exact running sum including {@code e} (read only for sums).
+     */
+    static Result of(Element e, Prediction p, double exactSum, String model, int version) {
+        if (p instanceof Prediction.Tag t) {
+            return new Tag(e.stream(), e.seq(), e.ts(), e.token(), t.tag(), t.probability(), model, version);
+        }
+        Prediction.Sum s = (Prediction.Sum) p;
+        return new Sum(e.stream(), e.seq(), e.ts(), e.value(), s.value(), exactSum, model, version);
+    }
 
     record Tag(String stream, Long seq, Long ts, String token, String tag, float p, String model, int version)
             implements Result {

@@ -1,8 +1,8 @@
 package io.stepwise.predict;
 
+import io.stepwise.model.Input;
 import io.stepwise.model.Model;
-import io.stepwise.model.SumModel;
-import io.stepwise.model.TaggerModel;
+import io.stepwise.model.Prediction;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.Result;
 import java.util.ArrayList;
@@ -78,12 +78,7 @@ public final class OfflinePredictor {
         }
         Result[] byInput = new Result[elements.size()];
         for (int from = 0; from < sequences.size(); from += BATCH) {
-            List<List<Indexed>> batch = sequences.subList(from, Math.min(sequences.size(), from + BATCH));
-            if (model instanceof TaggerModel tagger) {
-                tag(tagger, batch, byInput);
-            } else if (model instanceof SumModel sum) {
-                sum(sum, batch, byInput);
-            }
+            predict(sequences.subList(from, Math.min(sequences.size(), from + BATCH)), byInput);
         }
         List<Result> results = new ArrayList<>();
         for (Result r : byInput) {
@@ -94,62 +89,30 @@ public final class OfflinePredictor {
         return new Outcome(results, duplicates, sequences.size());
     }
 
-    private void tag(TaggerModel tagger, List<List<Indexed>> batch, Result[] out) {
-        int[][] ids = new int[batch.size()][];
+    private void predict(List<List<Indexed>> batch, Result[] out) {
+        List<List<Input>> inputs = new ArrayList<>(batch.size());
+        for (List<Indexed> seq : batch) {
+            List<Input> in = new ArrayList<>(seq.size());
+            for (Indexed x : seq) {
+                Input i = x.element.input();
+                String refusal = model.refusal(i);
+                if (refusal != null) {
+                    throw new IllegalArgumentException("stream " + x.element.stream() + ": " + refusal);
+                }
+                in.add(i);
+            }
+            inputs.add(in);
+        }
+        List<List<Prediction>> predictions = model.predict(inputs);
         for (int b = 0; b < batch.size(); b++) {
-            List<Indexed> seq = batch.get(b);
-            ids[b] = new int[seq.size()];
-            for (int t = 0; t < seq.size(); t++) {
-                Element e = seq.get(t).element;
-                if (e.token() == null) {
-                    throw new IllegalArgumentException("stream " + e.stream() + ": a tagger needs tokens, got a value");
-                }
-                ids[b][t] = tagger.wordIndex(e.token());
-            }
-        }
-        float[] logProbs = tagger.predict(ids);
-        int tags = tagger.tags().size();
-        for (int b = 0; b < batch.size(); b++) {
-            List<Indexed> seq = batch.get(b);
-            for (int t = 0; t < seq.size(); t++) {
-                int row = (t * batch.size() + b) * tags;
-                int best = 0;
-                for (int j = 1; j < tags; j++) {
-                    if (logProbs[row + j] > logProbs[row + best]) {
-                        best = j;
-                    }
-                }
-                Element e = seq.get(t).element;
-                out[seq.get(t).index] = new Result.Tag(e.stream(), e.seq(), e.ts(), e.token(), tagger.tags().get(best),
-                        (float) Math.exp(logProbs[row + best]), tagger.name(), tagger.version());
-            }
-        }
-    }
-
-    private void sum(SumModel sum, List<List<Indexed>> batch, Result[] out) {
-        int n = batch.size();
-        int steps = batch.stream().mapToInt(List::size).max().orElse(0);
-        float[] x = new float[steps * n];
-        for (int b = 0; b < n; b++) {
-            List<Indexed> seq = batch.get(b);
-            for (int t = 0; t < seq.size(); t++) {
-                Element e = seq.get(t).element;
-                if (e.value() == null) {
-                    throw new IllegalArgumentException("stream " + e.stream() + ": a sum model needs values, got a token");
-                }
-                x[t * n + b] = (float) (e.value() / sum.inputScale());
-            }
-        }
-        float[] predictions = sum.predict(x, steps, n);
-        for (int b = 0; b < n; b++) {
             List<Indexed> seq = batch.get(b);
             double exact = 0;
             for (int t = 0; t < seq.size(); t++) {
                 Element e = seq.get(t).element;
-                exact += e.value();
-                double estimate = (double) predictions[t * n + b] * sum.targetScale();
-                out[seq.get(t).index] = new Result.Sum(e.stream(), e.seq(), e.ts(), e.value(), estimate, exact,
-                        sum.name(), sum.version());
+                if (e.value() != null) {
+                    exact += e.value();
+                }
+                out[seq.get(t).index] = Result.of(e, predictions.get(b).get(t), exact, model.name(), model.version());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.stepwise.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.lstm.Lstm;
 import io.stepwise.lstm.LstmConfig;
 import io.stepwise.lstm.LstmState;
@@ -18,51 +19,87 @@ import java.util.SplittableRandom;
  * {@code hidden2tag} (Linear), then log-softmax over the tag set. Parameter names are those of the
  * tutorial's module, so a {@code state_dict} moves between PyTorch and Stepwise unchanged.
  */
-public final class TaggerModel implements Model {
+public final class TaggerModel extends Model {
 
     public static final String EMBEDDING = "word_embeddings.";
     public static final String LSTM = "lstm.";
     public static final String OUTPUT = "hidden2tag.";
 
-    private final ModelMeta meta;
     private final Vocabulary words;
     private final Vocabulary tags;
-    private final LstmConfig lstmConfig;
-    private final ParameterSet params;
     private final Embedding embedding;
-    private final Lstm lstm;
     private final Linear hidden2tag;
-    private final PackedCache packed;
 
     public TaggerModel(ModelMeta meta, Vocabulary words, Vocabulary tags, int embeddingDim, int hiddenSize, int numLayers) {
-        this.meta = meta;
+        this(meta, words, tags, Layers.of(words.size(), tags.size(), new LstmConfig(embeddingDim, hiddenSize, numLayers)));
+    }
+
+    private TaggerModel(ModelMeta meta, Vocabulary words, Vocabulary tags, Layers layers) {
+        super(meta, layers.params, layers.lstm);
         this.words = words;
         this.tags = tags;
-        this.lstmConfig = new LstmConfig(embeddingDim, hiddenSize, numLayers);
-        this.params = new ParameterSet();
-        this.embedding = new Embedding(params, EMBEDDING, words.size(), embeddingDim);
-        this.lstm = new Lstm(lstmConfig, params, LSTM);
-        this.packed = new PackedCache(lstm);
-        this.hidden2tag = new Linear(params, OUTPUT, hiddenSize, tags.size());
+        this.embedding = layers.embedding;
+        this.hidden2tag = layers.hidden2tag;
     }
 
     private TaggerModel(TaggerModel other, ModelMeta meta) {
-        this.meta = meta;
+        super(other, meta);
         this.words = other.words;
         this.tags = other.tags;
-        this.lstmConfig = other.lstmConfig;
-        this.params = other.params;
         this.embedding = other.embedding;
-        this.lstm = other.lstm;
         this.hidden2tag = other.hidden2tag;
-        this.packed = other.packed;
+    }
+
+    /** The tutorial module's layers, registered in its {@code state_dict} order: embedding, LSTM, output. */
+    private record Layers(ParameterSet params, Embedding embedding, Lstm lstm, Linear hidden2tag) {
+        static Layers of(int words, int tags, LstmConfig lstm) {
+            ParameterSet params = new ParameterSet();
+            Embedding embedding = new Embedding(params, EMBEDDING, words, lstm.inputSize());
+            Lstm l = new Lstm(lstm, params, LSTM);
+            return new Layers(params, embedding, l, new Linear(params, OUTPUT, lstm.hiddenSize(), tags));
+        }
+    }
+
+    /** A tagger with the architecture and vocabularies a model file's header gives, and zero weights. */
+    static TaggerModel fromHeader(ModelMeta meta, ModelHeader header) {
+        ModelHeader arch = header.object("architecture");
+        int inputSize = arch.integer("input_size");
+        int embeddingDim = arch.integer("embedding_dim");
+        if (inputSize != embeddingDim) {
+            throw header.error("architecture.input_size " + inputSize + " differs from embedding_dim " + embeddingDim);
+        }
+        ModelHeader v = header.object("vocabularies");
+        Vocabulary words = new Vocabulary(v.strings("words"), v.textOrNull("unknown"));
+        Vocabulary tags = Vocabulary.closed(v.strings("tags"));
+        return new TaggerModel(meta, words, tags, embeddingDim, arch.integer("hidden_size"), arch.integer("num_layers"));
+    }
+
+    @Override
+    void writeHeader(ObjectNode header) {
+        ObjectNode arch = header.putObject("architecture");
+        arch.put("embedding_dim", embeddingDim());
+        arch.put("input_size", lstmConfig().inputSize());
+        arch.put("hidden_size", lstmConfig().hiddenSize());
+        arch.put("num_layers", lstmConfig().numLayers());
+        ObjectNode v = header.putObject("vocabularies");
+        words.entries().forEach(v.putArray("words")::add);
+        v.put("unknown", words.unknown());
+        tags.entries().forEach(v.putArray("tags")::add);
+    }
+
+    @Override
+    String describeSizes() {
+        return words.size() + " words (" + (words.unknown() == null ? "no unknown-word entry" : "unknown '" + words.unknown() + "'")
+                + "), " + tags.size() + " tags, embedding_dim " + embeddingDim() + ", hidden_size " + lstmConfig().hiddenSize()
+                + ", num_layers " + lstmConfig().numLayers();
     }
 
     /** PyTorch's default initialisation of each layer, from a seed. */
     public TaggerModel initRandom(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
+        ParameterSet params = parameters();
         embedding.initDefault(params, rng);
-        lstm.initDefault(params, rng);
+        lstm().initDefault(params, rng);
         hidden2tag.initDefault(params, rng);
         weightsChanged();
         return this;
@@ -78,11 +115,11 @@ public final class TaggerModel implements Model {
     public TaggerModel withVocabularies(Vocabulary newWords, Vocabulary newTags, long seed) {
         requireExtension("word vocabulary", words, newWords);
         requireExtension("tag set", tags, newTags);
-        TaggerModel grown = new TaggerModel(meta, newWords, newTags, embeddingDim(), lstmConfig.hiddenSize(),
-                lstmConfig.numLayers()).initRandom(seed);
-        for (ParameterSet.Parameter p : params.asMap().values()) {
+        TaggerModel grown = new TaggerModel(meta(), newWords, newTags, embeddingDim(), lstmConfig().hiddenSize(),
+                lstmConfig().numLayers()).initRandom(seed);
+        for (ParameterSet.Parameter p : parameters().asMap().values()) {
             float[] src = p.data();
-            float[] dst = grown.params.get(p.name()).data();
+            float[] dst = grown.parameters().get(p.name()).data();
             // the embedding and output tables only grow at the end, so the old values are a prefix
             System.arraycopy(src, 0, dst, 0, src.length);
         }
@@ -101,21 +138,6 @@ public final class TaggerModel implements Model {
     @Override
     public ModelKind kind() {
         return ModelKind.TAGGER;
-    }
-
-    @Override
-    public ModelMeta meta() {
-        return meta;
-    }
-
-    @Override
-    public LstmConfig lstmConfig() {
-        return lstmConfig;
-    }
-
-    @Override
-    public ParameterSet parameters() {
-        return params;
     }
 
     @Override
@@ -139,22 +161,8 @@ public final class TaggerModel implements Model {
         return embedding;
     }
 
-    public Lstm lstm() {
-        return lstm;
-    }
-
     public Linear hidden2tag() {
         return hidden2tag;
-    }
-
-    @Override
-    public PackedLstm packed() {
-        return packed.get();
-    }
-
-    /** Call after the weights were changed in place (training, loading), so inference repacks. */
-    public void weightsChanged() {
-        packed.invalidate();
     }
 
     /** A word's index, or -1 for an unknown word in a vocabulary without an unknown entry. */
@@ -162,21 +170,31 @@ public final class TaggerModel implements Model {
         return words.indexOf(word);
     }
 
-    /** The tag of one word, with its probability. */
-    public record Tagged(int tagIndex, String tag, float probability) {
+    @Override
+    public String refusal(Input input) {
+        return input instanceof Input.Token ? null
+                : "model " + name() + " is a tagger and takes tokens; got a value";
     }
 
     /**
      * Tags words one at a time, carrying {@code (h, c)}: the stepwise loop the streaming job runs per
      * element. Not thread-safe; one per thread.
      */
-    public final class Stepper {
+    public final class Stepper implements Model.Stepper {
         private final PackedLstm lstm = packed();
         private final float[] x = new float[embeddingDim()];
         private final float[] scratch = lstm.newScratch();
         private final float[] logits = new float[tags.size()];
 
-        public Tagged step(String word, LstmState state) {
+        @Override
+        public Prediction.Tag step(Input input, LstmState state) {
+            if (!(input instanceof Input.Token token)) {
+                throw new IllegalArgumentException(refusal(input));
+            }
+            return step(token.text(), state);
+        }
+
+        public Prediction.Tag step(String word, LstmState state) {
             int id = wordIndex(word);
             if (id < 0) {
                 java.util.Arrays.fill(x, 0f);
@@ -184,15 +202,9 @@ public final class TaggerModel implements Model {
                 embedding.lookup(id, x, 0);
             }
             lstm.step(x, 0, state, scratch);
-            hidden2tag.forwardRow(state.values(), state.hOffset(lstmConfig.numLayers() - 1), logits);
+            hidden2tag.forwardRow(state.values(), state.hOffset(lstmConfig().numLayers() - 1), logits);
             Losses.logSoftmaxRow(logits, 0, logits.length, logits, 0);
-            int best = 0;
-            for (int j = 1; j < logits.length; j++) {
-                if (logits[j] > logits[best]) {
-                    best = j;
-                }
-            }
-            return new Tagged(best, tags.get(best), (float) Math.exp(logits[best]));
+            return best(logits, 0);
         }
 
         /** The full log-probabilities of the last {@link #step}. */
@@ -201,15 +213,27 @@ public final class TaggerModel implements Model {
         }
     }
 
+    /** The most likely tag in the log-probabilities {@code logp[off .. off + tags)}. */
+    private Prediction.Tag best(float[] logp, int off) {
+        int best = 0;
+        for (int j = 1; j < tags.size(); j++) {
+            if (logp[off + j] > logp[off + best]) {
+                best = j;
+            }
+        }
+        return new Prediction.Tag(best, tags.get(best), (float) Math.exp(logp[off + best]));
+    }
+
+    @Override
     public Stepper newStepper() {
         return new Stepper();
     }
 
     /** Tags a whole sentence stepwise from the zero state. */
-    public List<Tagged> tag(List<String> sentence) {
+    public List<Prediction.Tag> tag(List<String> sentence) {
         Stepper s = newStepper();
-        LstmState state = LstmState.zeros(lstmConfig);
-        List<Tagged> out = new ArrayList<>(sentence.size());
+        LstmState state = LstmState.zeros(lstmConfig());
+        List<Prediction.Tag> out = new ArrayList<>(sentence.size());
         for (String w : sentence) {
             out.add(s.step(w, state));
         }
@@ -221,6 +245,26 @@ public final class TaggerModel implements Model {
      * {@code [T][B][tags]} padded to the longest: the offline path. It equals {@link Stepper} bit
      * for bit (see {@link PackedLstm#forwardSequence}); {@link #forward} is the training path.
      */
+    @Override
+    public List<List<Prediction>> predict(List<List<Input>> sequences) {
+        requireAccepted(sequences);
+        int[][] ids = new int[sequences.size()][];
+        for (int b = 0; b < ids.length; b++) {
+            ids[b] = sequences.get(b).stream().mapToInt(in -> wordIndex(((Input.Token) in).text())).toArray();
+        }
+        float[] logp = predict(ids);
+        int batch = ids.length;
+        List<List<Prediction>> out = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            List<Prediction> tagged = new ArrayList<>(ids[b].length);
+            for (int t = 0; t < ids[b].length; t++) {
+                tagged.add(best(logp, (t * batch + b) * tags.size()));
+            }
+            out.add(tagged);
+        }
+        return out;
+    }
+
     public float[] predict(int[][] wordIds) {
         int batch = wordIds.length;
         int steps = 0;
@@ -238,9 +282,9 @@ public final class TaggerModel implements Model {
         }
         LstmState[] states = new LstmState[batch];
         for (int b = 0; b < batch; b++) {
-            states[b] = LstmState.zeros(lstmConfig);
+            states[b] = LstmState.zeros(lstmConfig());
         }
-        int h = lstmConfig.hiddenSize();
+        int h = lstmConfig().hiddenSize();
         int k = tags.size();
         float[] out = packed().forwardSequence(x, steps, batch, states);
         float[] logp = new float[steps * batch * k];
@@ -293,7 +337,7 @@ public final class TaggerModel implements Model {
                 }
             }
         }
-        Lstm.Trace tr = lstm.forward(x, steps, batch, null, null, gemm);
+        Lstm.Trace tr = lstm().forward(x, steps, batch, null, null, gemm);
         float[] out = tr.output();
         float[] logits = hidden2tag.forward(out, steps * batch, gemm);
         Losses.logSoftmax(logits, steps * batch, tags.size(), logits);
@@ -316,7 +360,7 @@ public final class TaggerModel implements Model {
         float[] dLogits = new float[n * k];
         double loss = Losses.nllFromLogSoftmax(pass.logProbs, n, k, target, dLogits);
         float[] dOut = hidden2tag.backward(pass.out, dLogits, n, gemm);
-        float[] dx = lstm.backward(pass.trace, dOut, gemm);
+        float[] dx = lstm().backward(pass.trace, dOut, gemm);
         embedding.backward(pass.ids, dx);
         return loss;
     }

@@ -7,6 +7,7 @@ import io.stepwise.lstm.LstmState;
 import io.stepwise.lstm.PackedLstm;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.model.Vocabulary;
 import io.stepwise.tensor.Gemm;
@@ -261,7 +262,7 @@ public final class FixtureCheck {
             List<String> words = List.of(p.getKey().split(" "));
             float[] scores = model.forward(new int[][]{words.stream().mapToInt(model::wordIndex).toArray()}, gemm).logProbs;
             compare("after training '" + p.getKey() + "'", "tag scores", scores, p.getValue().get("tag_scores"), GRAD_REL_TOL, true);
-            List<String> tagged = model.tag(words).stream().map(TaggerModel.Tagged::tag).toList();
+            List<String> tagged = model.tag(words).stream().map(Prediction.Tag::tag).toList();
             List<String> expected = new ArrayList<>();
             p.getValue().get("tags").forEach(t -> expected.add(t.asText()));
             results.add(new Result("after training '" + p.getKey() + "'", "tags " + tagged + " (stepwise)", tagged.equals(expected) ? 0 : 1, tagged.equals(expected)));

@@ -325,7 +325,7 @@ class ModelFileTest {
 
             assertThat(whole).as(p.getKey()).containsExactly(expected, within(1e-4f));
             assertThat(stepwise).as(p.getKey()).containsExactly(expected, within(1e-4f));
-            assertThat(golden.tag(words).stream().map(TaggerModel.Tagged::tag).toList()).as(p.getKey()).isEqualTo(expectedTags);
+            assertThat(golden.tag(words).stream().map(Prediction.Tag::tag).toList()).as(p.getKey()).isEqualTo(expectedTags);
         });
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.model.ModelKind;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.model.Vocabulary;
 import io.stepwise.tensor.Gemm;
@@ -60,7 +61,7 @@ class TorchInterchangeTest {
             float[] scores = model.forward(new int[][]{words.stream().mapToInt(model::wordIndex).toArray()}, gemm).logProbs;
 
             assertThat(scores).as(p.getKey()).containsExactly(JsonTensors.floats(p.getValue().get("tag_scores")), within(1e-4f));
-            assertThat(model.tag(words).stream().map(TaggerModel.Tagged::tag).toList()).as(p.getKey()).isEqualTo(tags);
+            assertThat(model.tag(words).stream().map(Prediction.Tag::tag).toList()).as(p.getKey()).isEqualTo(tags);
         });
     }
 

@@ -3,6 +3,7 @@ package io.stepwise.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stepwise.model.ModelMeta;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.model.Vocabulary;
 import io.stepwise.tensor.Gemm;
@@ -95,8 +96,8 @@ class TaggerTrainerTest {
         assertThat(words.contains("zebra")).isFalse();
         assertThat(model.wordIndex("zebra")).isZero();
         assertThat(words.contains("dog")).isTrue();
-        List<TaggerModel.Tagged> tagged = model.tag(List.of("the", "platypus", "ate", "a", "book"));
-        assertThat(tagged).extracting(TaggerModel.Tagged::tag).containsExactly("DET", "NOUN", "VERB", "DET", "NOUN");
+        List<Prediction.Tag> tagged = model.tag(List.of("the", "platypus", "ate", "a", "book"));
+        assertThat(tagged).extracting(Prediction.Tag::tag).containsExactly("DET", "NOUN", "VERB", "DET", "NOUN");
     }
 
     @Test

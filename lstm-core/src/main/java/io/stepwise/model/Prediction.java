@@ -1,0 +1,13 @@
+package io.stepwise.model;
+
+/** What a model says about one element of a stream: a tag with its probability, or a running sum. */
+public sealed interface Prediction permits Prediction.Tag, Prediction.Sum {
+
+    /** The most likely tag of a token: its index in the tag set, its name and its probability. */
+    record Tag(int index, String tag, float probability) implements Prediction {
+    }
+
+    /** The model's running sum after a number, in the stream's own units. */
+    record Sum(double value) implements Prediction {
+    }
+}
