@@ -40,11 +40,16 @@ public final class TrainSumCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "LSTM hidden size (default: ${DEFAULT-VALUE}).", defaultValue = "64")
-    int hidden;
+    /** The defaults every option below shows and starts from: declared once, in the trainer's settings. */
+    private static final SumTrainer.Settings DEFAULTS = SumTrainer.Settings.defaults();
 
-    @Option(names = "--max-len", paramLabel = "N", description = "Longest training and test sequence (default: ${DEFAULT-VALUE}).", defaultValue = "256")
-    int maxLen;
+    @Option(names = {"--hidden-size", "--hidden"}, paramLabel = "H",
+            description = "LSTM hidden size (default: ${DEFAULT-VALUE}; --hidden is the old spelling).")
+    int hidden = DEFAULTS.hiddenSize();
+
+    @Option(names = {"--max-length", "--max-len"}, paramLabel = "N",
+            description = "Longest training and test sequence (default: ${DEFAULT-VALUE}; --max-len is the old spelling).")
+    int maxLen = DEFAULTS.maxLength();
 
     /** How long to train: a number of steps (reproducible) or minutes of wall time (not). */
     static final class Budget {
@@ -58,11 +63,13 @@ public final class TrainSumCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Budget budget;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Sequences per optimizer step (default: " + SumTrainer.DEFAULT_BATCH + ").")
-    Integer batch;
+    @Option(names = {"--batch-size", "--batch"}, paramLabel = "N",
+            description = "Sequences per optimizer step (default: ${DEFAULT-VALUE}; --batch is the old spelling).")
+    int batch = DEFAULTS.batchSize();
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam's starting learning rate; it decays geometrically to 1/100 of it (default: " + SumTrainer.DEFAULT_LEARNING_RATE + ").")
-    Double lr;
+    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "RATE",
+            description = "Adam's starting learning rate; it decays geometrically to 1/100 of it (default: ${DEFAULT-VALUE}; --lr is the old spelling).")
+    double lr = DEFAULTS.learningRate();
 
     @Option(names = "--test-sequences", paramLabel = "N", defaultValue = "1000",
             description = "Fresh test sequences per length (default: ${DEFAULT-VALUE}).")
@@ -79,7 +86,7 @@ public final class TrainSumCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SumTrainer.Options opts = options();
+        SumTrainer.Settings opts = settings();
         output.checkWritable(true);
         ModelOutputOptions.checkParent(plotError, "--plot-error");
         if (testSequences < 2) {
@@ -131,35 +138,31 @@ public final class TrainSumCommand implements Callable<Integer> {
         return 0;
     }
 
-    SumTrainer.Options options() {
+    SumTrainer.Settings settings() {
         if (hidden < 1) {
-            throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
+            throw new IllegalArgumentException("--hidden-size must be >= 1, got " + hidden);
         }
         if (maxLen < 2) {
-            throw new IllegalArgumentException("--max-len must be >= 2, got " + maxLen);
+            throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLen);
         }
-        SumTrainer.Options o = SumTrainer.Options.defaults().withSize(hidden, maxLen).withSeed(output.seedOr(SumTrainer.Options.defaults().seed()));
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("--learning-rate must be > 0, got " + lr);
+        }
+        SumTrainer.Builder b = DEFAULTS.toBuilder().hiddenSize(hidden).maxLength(maxLen).seed(output.seedOr(DEFAULTS.seed()))
+                .batchSize(TrainTaggerCommand.positive("--batch-size", batch))
+                .learningRate(lr).finalLearningRate(lr * DEFAULTS.finalLearningRate() / DEFAULTS.learningRate());
         if (budget != null && budget.steps != null) {
             if (budget.steps < 1) {
                 throw new IllegalArgumentException("--steps must be >= 1, got " + budget.steps);
             }
-            o = o.withSteps(budget.steps);
+            b.steps(budget.steps);
         } else if (budget != null && budget.minutes != null) {
             if (!(budget.minutes > 0)) {
                 throw new IllegalArgumentException("--minutes must be > 0, got " + budget.minutes);
             }
-            o = o.withMinutes(budget.minutes);
+            b.minutes(budget.minutes);
         }
-        if (batch != null) {
-            o = o.withBatchSize(TrainTaggerCommand.positive("--batch", batch));
-        }
-        if (lr != null) {
-            if (!(lr > 0)) {
-                throw new IllegalArgumentException("--lr must be > 0, got " + lr);
-            }
-            o = o.withLearningRates(lr, lr * o.finalLearningRate() / o.learningRate());
-        }
-        return o;
+        return b.build();
     }
 
     /** The notebook's table, our figures first, then its published ones and the error relative to the sum's spread. */

@@ -47,32 +47,49 @@ public final class TrainTaggerCommand implements Callable<Integer> {
     @Option(names = "--dev", paramLabel = "DEV.conllu", description = "Development treebank, for accuracy after every epoch.")
     Path dev;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the data (default: 300 with --tutorial, else 10).")
-    Integer epochs;
+    /** The defaults every treebank option below shows and starts from: declared once, in the trainer's settings. */
+    private static final TaggerTrainer.Settings DEFAULTS = TaggerTrainer.Settings.defaults();
 
-    @Option(names = "--embedding", paramLabel = "N", description = "Word embedding size (default: 64).")
-    Integer embedding;
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Passes over the data (default: " + TaggerTutorial.EPOCHS + " with --tutorial, else ${DEFAULT-VALUE}).")
+    int epochs = DEFAULTS.epochs();
 
-    @Option(names = "--hidden", paramLabel = "N", description = "LSTM hidden size (default: 128).")
-    Integer hidden;
+    @Option(names = {"--embedding-dim", "--embedding"}, paramLabel = "N",
+            description = "Word embedding size (default: ${DEFAULT-VALUE}; --embedding is the old spelling).")
+    int embedding = DEFAULTS.embeddingDim();
 
-    @Option(names = "--layers", paramLabel = "N", description = "LSTM layers (default: 1).")
-    Integer layers;
+    @Option(names = {"--hidden-size", "--hidden"}, paramLabel = "N",
+            description = "LSTM hidden size (default: ${DEFAULT-VALUE}; --hidden is the old spelling).")
+    int hidden = DEFAULTS.hiddenSize();
 
-    @Option(names = "--batch", paramLabel = "N", description = "Sentences per optimizer step (default: 32).")
-    Integer batch;
+    @Option(names = {"--num-layers", "--layers"}, paramLabel = "N",
+            description = "Stacked LSTM layers (default: ${DEFAULT-VALUE}; --layers is the old spelling).")
+    int layers = DEFAULTS.numLayers();
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 0.002 for Adam, 0.1 for SGD).")
-    Double lr;
+    @Option(names = {"--batch-size", "--batch"}, paramLabel = "N",
+            description = "Sentences per optimizer step (default: ${DEFAULT-VALUE}; --batch is the old spelling).")
+    int batch = DEFAULTS.batchSize();
 
-    @Option(names = "--optimizer", paramLabel = "adam|sgd", description = "ND4J updater (default: adam).")
-    String optimizer;
+    @Option(names = {"--learning-rate", "--lr"}, paramLabel = "RATE",
+            description = "Learning rate (default: ${DEFAULT-VALUE} for Adam, " + SGD_RATE + " for SGD; --lr is the old spelling).")
+    double lr = DEFAULTS.learningRate();
 
-    @Option(names = "--min-count", paramLabel = "N", description = "Words seen fewer times become <unk> (default: 2).")
-    Integer minCount;
+    @Option(names = "--optimizer", paramLabel = "adam|sgd", description = "ND4J updater (default: ${DEFAULT-VALUE}).")
+    String optimizer = DEFAULTS.optimizer().name().toLowerCase(Locale.ROOT);
 
-    @Option(names = "--clip", paramLabel = "NORM", description = "Clip the gradient's global norm, 0 for none (default: 5).")
-    Double clip;
+    @Option(names = "--min-count", paramLabel = "N", description = "Words seen fewer times become <unk> (default: ${DEFAULT-VALUE}).")
+    int minCount = DEFAULTS.minCount();
+
+    @Option(names = {"--clip-norm", "--clip"}, paramLabel = "NORM",
+            description = "Clip the gradient's global norm, 0 for none (default: ${DEFAULT-VALUE}; --clip is the old spelling).")
+    double clip = DEFAULTS.clipNorm();
+
+    /** SGD's default learning rate, the tutorial's. */
+    static final double SGD_RATE = 0.1;
+
+    /** The options only a treebank run takes; --tutorial trains exactly as the tutorial does. */
+    private static final List<String> TREEBANK_ONLY = List.of("--dev", "--embedding-dim", "--hidden-size", "--num-layers",
+            "--batch-size", "--learning-rate", "--optimizer", "--min-count", "--clip-norm");
 
     @Mixin
     ModelOutputOptions output;
@@ -91,11 +108,11 @@ public final class TrainTaggerCommand implements Callable<Integer> {
     // ---- the tutorial ---------------------------------------------------------------------------
 
     private int tutorial() throws Exception {
-        if (dev != null || embedding != null || hidden != null || layers != null || batch != null || lr != null
-                || optimizer != null || minCount != null || clip != null) {
+        var parsed = spec.commandLine().getParseResult();
+        if (TREEBANK_ONLY.stream().anyMatch(parsed::hasMatchedOption)) {
             throw new IllegalArgumentException("--tutorial trains exactly as the tutorial does; it takes only --epochs, --seed and the output options");
         }
-        int n = epochs == null ? TaggerTutorial.EPOCHS : positive("--epochs", epochs);
+        int n = parsed.hasMatchedOption("--epochs") ? positive("--epochs", epochs) : TaggerTutorial.EPOCHS;
         output.checkWritable(false);
         PrintWriter out = spec.commandLine().getOut();
         TaggerTutorial t = TaggerTutorial.load();
@@ -152,19 +169,20 @@ public final class TrainTaggerCommand implements Callable<Integer> {
     // ---- a treebank -----------------------------------------------------------------------------
 
     private int treebank() throws Exception {
-        TaggerTrainer.Options d = TaggerTrainer.Options.defaults();
-        OptimizerKind kind = optimizer == null ? d.optimizer() : parseOptimizer(optimizer);
-        double rate = lr != null ? lr : kind == OptimizerKind.SGD ? 0.1 : d.learningRate();
-        TaggerTrainer.Options opts = d
-                .withSizes(embedding == null ? d.embeddingDim() : positive("--embedding", embedding),
-                        hidden == null ? d.hiddenSize() : positive("--hidden", hidden),
-                        layers == null ? d.numLayers() : positive("--layers", layers))
-                .withBatchSize(batch == null ? d.batchSize() : positive("--batch", batch))
-                .withEpochs(epochs == null ? d.epochs() : positive("--epochs", epochs))
-                .withLearningRate(rate, kind)
-                .withMinCount(minCount == null ? d.minCount() : positive("--min-count", minCount))
-                .withClipNorm(clip == null ? d.clipNorm() : clip)
-                .withSeed(output.seedOr(d.seed()));
+        OptimizerKind kind = parseOptimizer(optimizer);
+        boolean rateGiven = spec.commandLine().getParseResult().hasMatchedOption("--learning-rate");
+        TaggerTrainer.Settings opts = DEFAULTS.toBuilder()
+                .embeddingDim(positive("--embedding-dim", embedding))
+                .hiddenSize(positive("--hidden-size", hidden))
+                .numLayers(positive("--num-layers", layers))
+                .batchSize(positive("--batch-size", batch))
+                .epochs(positive("--epochs", epochs))
+                .optimizer(kind)
+                .learningRate(rateGiven || kind != OptimizerKind.SGD ? lr : SGD_RATE)
+                .minCount(positive("--min-count", minCount))
+                .clipNorm(clip)
+                .seed(output.seedOr(DEFAULTS.seed()))
+                .build();
         output.checkWritable(true);
         requireFile(conllu, "--conllu");
         if (dev != null) {

@@ -61,10 +61,10 @@ public final class DemoModels {
                 : Conllu.read(ewt(corpus).resolve("en_ewt-ud-dev.conllu"));
         String data = corpus == null ? "the bundled tagged sample" : "UD English EWT (CC BY-SA 4.0)";
         boolean big = train.size() > 2000;
-        TaggerTrainer.Options o = TaggerTrainer.Options.defaults()
-                .withSizes(32, 64, 1).withEpochs(big ? Math.min(epochs, 2) : epochs).withMinCount(big ? 2 : 1).withSeed(1)
+        TaggerTrainer.Settings o = TaggerTrainer.Settings.builder()
+                .embeddingDim(32).hiddenSize(64).epochs(big ? Math.min(epochs, 2) : epochs).minCount(big ? 2 : 1).seed(1)
                 // the sample is small: a higher rate than the default reaches ~0.91 held-out accuracy in seconds
-                .withLearningRate(0.01, OptimizerKind.ADAM);
+                .learningRate(0.01).optimizer(OptimizerKind.ADAM).build();
         Map<String, Object> provenance = new LinkedHashMap<>(o.provenance());
         provenance.put("data", data);
         provenance.putAll(ModelMeta.platform());
@@ -74,7 +74,7 @@ public final class DemoModels {
     }
 
     public static Trained<SumModel> sum(double minutes, TrainingListener listener) {
-        SumTrainer.Options o = SumTrainer.Options.defaults().withSize(24, 16).withMinutes(minutes).withSeed(1);
+        SumTrainer.Settings o = SumTrainer.Settings.builder().hiddenSize(24).maxLength(16).minutes(minutes).seed(1).build();
         Map<String, Object> provenance = new LinkedHashMap<>(o.provenance());
         provenance.putAll(ModelMeta.platform());
         SumTrainer.Result r = new SumTrainer(o).train(new ModelMeta("sum", 1, provenance), listener);

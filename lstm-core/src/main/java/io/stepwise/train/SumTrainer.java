@@ -2,9 +2,11 @@ package io.stepwise.train;
 
 import io.stepwise.lstm.LstmConfig;
 import io.stepwise.model.ModelMeta;
+import io.stepwise.model.Provenance;
 import io.stepwise.model.SumModel;
 import io.stepwise.tensor.ParameterSet;
-import java.util.LinkedHashMap;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -28,7 +30,7 @@ import org.nd4j.linalg.learning.config.Adam;
 public final class SumTrainer {
 
     /**
-     * Settings of a sum-regressor training run.
+     * Settings of a sum-regressor training run; build them with {@link #builder()}, which holds the defaults.
      *
      * @param hiddenSize         LSTM hidden size H (default 64)
      * @param numLayers          LSTM layers (default 1)
@@ -67,13 +69,9 @@ public final class SumTrainer {
      * @param maxDrift           largest drift of such a sequence (default 30: sums of 256 numbers up to
      *                           about +-4500, the test's 4-sigma tails with room)
      */
-    public record Options(int hiddenSize, int numLayers, int maxLength, long steps, double minutes, int batchSize,
-                          double learningRate, double finalLearningRate, double clipNorm, long seed,
-                          float inputScale, float targetScale, float forgetBias, boolean integratorInit,
-                          int startLength, double curriculumShare, double shortShare, int weightKnee, double minNumProb,
-                          int threads, boolean fitReadout, double driftShare, int maxDrift) {
+    public record Settings(int hiddenSize, int numLayers, int maxLength, long steps, double minutes, int batchSize, double learningRate, double finalLearningRate, double clipNorm, long seed, float inputScale, float targetScale, float forgetBias, boolean integratorInit, int startLength, double curriculumShare, double shortShare, int weightKnee, double minNumProb, int threads, boolean fitReadout, double driftShare, int maxDrift) {
 
-        public Options {
+        public Settings {
             if (hiddenSize < 1 || numLayers < 1) {
                 throw new IllegalArgumentException("hidden size and layers must be >= 1");
             }
@@ -106,121 +104,178 @@ public final class SumTrainer {
             }
         }
 
-        public static Options defaults() {
-            return new Options(64, 1, 256, DEFAULT_STEPS, 0, DEFAULT_BATCH, DEFAULT_LEARNING_RATE, DEFAULT_LEARNING_RATE / 100,
-                    1.0, 1, 3000f, 3000f, 10f, true, 8, 0.3, 0.25, 16, 1.0, 2, true, 0.25, 30);
+        public static Builder builder() {
+            return new Builder();
         }
 
-        public Options withSeed(long s) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clipNorm, s, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
+        public static Settings defaults() {
+            return builder().build();
         }
 
-        public Options withSize(int hidden, int maxLen) {
-            return new Options(hidden, numLayers, maxLen, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, Math.min(startLength, maxLen),
-                    curriculumShare, shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
+        /** A builder holding these settings, to change some of them. */
+        public Builder toBuilder() {
+            return new Builder().hiddenSize(hiddenSize).numLayers(numLayers).maxLength(maxLength).steps(steps).minutes(minutes).batchSize(batchSize).learningRate(learningRate).finalLearningRate(finalLearningRate).clipNorm(clipNorm).seed(seed).inputScale(inputScale).targetScale(targetScale).forgetBias(forgetBias).integratorInit(integratorInit).startLength(startLength).curriculumShare(curriculumShare).shortShare(shortShare).weightKnee(weightKnee).minNumProb(minNumProb).threads(threads).fitReadout(fitReadout).driftShare(driftShare).maxDrift(maxDrift);
         }
 
-        /** A run of {@code n} steps. */
-        public Options withSteps(long n) {
-            return new Options(hiddenSize, numLayers, maxLength, n, 0, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
-        }
-
-        /** A run of {@code m} minutes. */
-        public Options withMinutes(double m) {
-            return new Options(hiddenSize, numLayers, maxLength, 0, m, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
-        }
-
-        public Options withThreads(int n) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, n, fitReadout, driftShare, maxDrift);
-        }
-
-        public Options withReadoutFit(boolean fit) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fit, driftShare, maxDrift);
-        }
-
-        public Options withDrift(double share, int max) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout, share, max);
-        }
-
-        public Options withBatchSize(int b) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, b, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
-        }
-
-        public Options withLearningRates(double start, double end) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, start, end,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
-        }
-
-        public Options withScales(float input, float target) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, input, target, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
-        }
-
-        public Options withInit(float forget, boolean integrator) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forget, integrator, startLength, curriculumShare,
-                    shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
-        }
-
-        public Options withCurriculum(int start, double share, double shortSteps) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, start, share,
-                    shortSteps, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
-        }
-
-        public Options withLoss(int knee, double numProb, double clip) {
-            return new Options(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
-                    clip, seed, inputScale, targetScale, forgetBias, integratorInit, startLength, curriculumShare,
-                    shortShare, knee, numProb, threads, fitReadout, driftShare, maxDrift);
-        }
-
+        /** The settings as provenance entries of the trained model. */
         public Map<String, Object> provenance() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("hidden_size", hiddenSize);
-            m.put("num_layers", numLayers);
-            m.put("max_length", maxLength);
-            if (steps > 0) {
-                m.put("steps", steps);
-            } else {
-                m.put("minutes", minutes);
+            return Provenance.of(this);
+        }
+    }
+
+    /** Builds {@link Settings}; every field starts at its default. */
+    public static final class Builder {
+        private int hiddenSize = 64;
+        private int numLayers = 1;
+        private int maxLength = 256;
+        private long steps = DEFAULT_STEPS;
+        private double minutes = 0;
+        private int batchSize = DEFAULT_BATCH;
+        private double learningRate = DEFAULT_LEARNING_RATE;
+        private double finalLearningRate = DEFAULT_LEARNING_RATE / 100;
+        private double clipNorm = 1.0;
+        private long seed = 1;
+        private float inputScale = 3000f;
+        private float targetScale = 3000f;
+        private float forgetBias = 10f;
+        private boolean integratorInit = true;
+        private int startLength = 8;
+        private double curriculumShare = 0.3;
+        private double shortShare = 0.25;
+        private int weightKnee = 16;
+        private double minNumProb = 1.0;
+        private int threads = 2;
+        private boolean fitReadout = true;
+        private double driftShare = 0.25;
+        private int maxDrift = 30;
+
+        public Builder hiddenSize(int v) {
+            hiddenSize = v;
+            return this;
+        }
+
+        public Builder numLayers(int v) {
+            numLayers = v;
+            return this;
+        }
+
+        public Builder maxLength(int v) {
+            maxLength = v;
+            return this;
+        }
+
+        /** A run of {@code n} optimizer steps (and not of some minutes). */
+        public Builder steps(long n) {
+            steps = n;
+            if (n > 0) {
+                minutes = 0;
             }
-            m.put("batch_size", batchSize);
-            m.put("optimizer", "adam");
-            m.put("learning_rate", learningRate);
-            m.put("final_learning_rate", finalLearningRate);
-            m.put("clip_norm", clipNorm);
-            m.put("seed", seed);
-            m.put("input_scale", inputScale);
-            m.put("target_scale", targetScale);
-            m.put("forget_bias", forgetBias);
-            m.put("integrator_init", integratorInit);
-            m.put("start_length", startLength);
-            m.put("curriculum_share", curriculumShare);
-            m.put("short_share", shortShare);
-            m.put("weight_knee", weightKnee);
-            m.put("min_num_prob", minNumProb);
-            m.put("threads", threads);
-            m.put("fit_readout", fitReadout);
-            m.put("drift_share", driftShare);
-            m.put("max_drift", maxDrift);
-            return m;
+            return this;
+        }
+
+        /** A run of {@code m} minutes (and not of some steps); not reproducible. */
+        public Builder minutes(double m) {
+            minutes = m;
+            if (m > 0) {
+                steps = 0;
+            }
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder finalLearningRate(double v) {
+            finalLearningRate = v;
+            return this;
+        }
+
+        public Builder clipNorm(double v) {
+            clipNorm = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder inputScale(float v) {
+            inputScale = v;
+            return this;
+        }
+
+        public Builder targetScale(float v) {
+            targetScale = v;
+            return this;
+        }
+
+        public Builder forgetBias(float v) {
+            forgetBias = v;
+            return this;
+        }
+
+        public Builder integratorInit(boolean v) {
+            integratorInit = v;
+            return this;
+        }
+
+        public Builder startLength(int v) {
+            startLength = v;
+            return this;
+        }
+
+        public Builder curriculumShare(double v) {
+            curriculumShare = v;
+            return this;
+        }
+
+        public Builder shortShare(double v) {
+            shortShare = v;
+            return this;
+        }
+
+        public Builder weightKnee(int v) {
+            weightKnee = v;
+            return this;
+        }
+
+        public Builder minNumProb(double v) {
+            minNumProb = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder fitReadout(boolean v) {
+            fitReadout = v;
+            return this;
+        }
+
+        public Builder driftShare(double v) {
+            driftShare = v;
+            return this;
+        }
+
+        public Builder maxDrift(int v) {
+            maxDrift = v;
+            return this;
+        }
+
+        public Settings build() {
+            // a curriculum cannot start above the longest length
+            return new Settings(hiddenSize, numLayers, maxLength, steps, minutes, batchSize, learningRate, finalLearningRate,
+                    clipNorm, seed, inputScale, targetScale, forgetBias, integratorInit, Math.min(startLength, maxLength), curriculumShare, shortShare, weightKnee, minNumProb, threads, fitReadout, driftShare, maxDrift);
         }
     }
 
@@ -238,21 +293,21 @@ public final class SumTrainer {
     /** Steps per reported epoch. */
     public static final int STEPS_PER_EPOCH = 100;
 
-    private final Options options;
+    private final Settings settings;
 
-    public SumTrainer(Options options) {
-        this.options = options;
+    public SumTrainer(Settings settings) {
+        this.settings = settings;
     }
 
-    public Options options() {
-        return options;
+    public Settings settings() {
+        return settings;
     }
 
     /** A model with this run's sizes and scales and its initialisation. */
     public SumModel newModel(ModelMeta meta) {
-        SumModel model = new SumModel(meta, options.hiddenSize(), options.numLayers(), options.inputScale(), options.targetScale());
-        model.initRandom(options.seed());
-        initialise(model.parameters(), model.lstmConfig(), options.forgetBias(), options.integratorInit());
+        SumModel model = new SumModel(meta, settings.hiddenSize(), settings.numLayers(), settings.inputScale(), settings.targetScale());
+        model.initRandom(settings.seed());
+        initialise(model.parameters(), model.lstmConfig(), settings.forgetBias(), settings.integratorInit());
         model.weightsChanged();
         return model;
     }
@@ -288,71 +343,83 @@ public final class SumTrainer {
         return train(newModel(meta), listener);
     }
 
-    /** Trains {@code model} in place. */
+    /** Trains {@code model} in place on fresh generated sequences, for the configured steps or minutes. */
     public Result train(SumModel model, TrainingListener listener) {
-        Options o = options;
+        Settings o = settings;
         SumData data = new SumData(new SplittableRandom(o.seed()).split().nextLong());
-        Adam adam = new Adam(o.learningRate());
-        float inScale = model.inputScale();
-        float outScale = model.targetScale();
-        long budgetNanos = (long) (o.minutes() * 60e9);
-        int epochs = o.steps() > 0 ? (int) ((o.steps() + STEPS_PER_EPOCH - 1) / STEPS_PER_EPOCH) : -1;
         if (o.fitReadout()) {
             fitReadout(model, new SumData(new SplittableRandom(o.seed()).split().split().nextLong()));
         }
-        listener.trainingStarted("sum", epochs);
-        long start = System.nanoTime();
-        long step = 0;
-        long sequences = 0;
-        int epoch = 0;
-        double epochLoss = 0;
-        int epochSteps = 0;
-        double progress = 0;
-        double lastEpochLoss = Double.NaN;
-        try (Optimizer opt = new Optimizer(model.parameters(), adam); SumGradients gradients = new SumGradients(model, o.threads())) {
-            listener.epochStarted(0);
-            while (progress < 1) {
-                int steps = length(progress, data);
-                int batch = o.batchSize();
-                int n = steps * batch;
-                float[] values = new float[n];
-                float[] sums = new float[n];
-                double numProb = o.minNumProb() + (1 - o.minNumProb()) * data.nextDouble();
-                data.batch(steps, batch, numProb, o.driftShare(), o.maxDrift(), values, sums);
-                float[] weights = lossWeights(steps, batch);
-                scale(values, sums, inScale, outScale);
-                double loss = gradients.compute(values, sums, weights, steps, batch);
-                if (o.clipNorm() > 0) {
-                    model.parameters().clipGradNorm(o.clipNorm());
+        TrainingLoop.Plan plan = new TrainingLoop.Plan(-1, o.steps(), o.minutes() > 0 ? Duration.ofNanos((long) (o.minutes() * 60e9)) : null,
+                new Adam(o.learningRate()), TrainingLoop.Plan.geometric(o.learningRate(), o.finalLearningRate()), o.clipNorm());
+        try (SumGradients gradients = new SumGradients(model, o.threads())) {
+            TrainingLoop.Outcome outcome = TrainingLoop.run(new SumTask(model, gradients) {
+                @Override
+                public TrainingLoop.Epoch<SumBatch> epoch(int epoch) {
+                    return TrainingLoop.Epoch.generated(STEPS_PER_EPOCH, progress -> generated(progress, data, model));
                 }
-                adam.setLearningRate(o.learningRate() * Math.pow(o.finalLearningRate() / o.learningRate(), progress));
-                opt.step(epoch);
-                step++;
-                sequences += batch;
-                long elapsed = System.nanoTime() - start;
-                progress = o.steps() > 0 ? (double) step / o.steps() : (double) elapsed / budgetNanos;
-                progress = Math.min(1, progress);
-                epochLoss += loss;
-                epochSteps++;
-                listener.batchDone(new TrainingListener.Batch(epoch, step, loss, batch, sequences / (elapsed / 1e9), progress));
-                if (epochSteps == STEPS_PER_EPOCH || progress >= 1) {
-                    model.weightsChanged();
-                    lastEpochLoss = epochLoss / epochSteps;
-                    listener.epochDone(new TrainingListener.Epoch(epoch, lastEpochLoss,
-                            Map.of("max_length", (double) currentMaxLength(progress)), progress));
-                    epoch++;
-                    epochLoss = 0;
-                    epochSteps = 0;
-                    if (progress < 1) {
-                        listener.epochStarted(epoch);
-                    }
+
+                @Override
+                public int plannedEpochs() {
+                    return o.steps() > 0 ? (int) ((o.steps() + STEPS_PER_EPOCH - 1) / STEPS_PER_EPOCH) : -1;
                 }
-            }
-        } finally {
-            model.weightsChanged();
+
+                @Override
+                public Map<String, Double> afterEpoch(int epoch, double progress) {
+                    return Map.of("max_length", (double) currentMaxLength(progress));
+                }
+            }, plan, listener);
+            return new Result(model, outcome.steps(), outcome.seconds(), outcome.lastEpochLoss());
         }
-        listener.trainingDone();
-        return new Result(model, step, (System.nanoTime() - start) / 1e9, lastEpochLoss);
+    }
+
+    /** A batch of sequences in scaled units, seq-first {@code [T][B]}, with the loss weight of every position. */
+    record SumBatch(float[] x, float[] y, float[] w, int steps, int batch) {
+    }
+
+    /** The gradient of a batch, on the threads the settings give. */
+    private abstract static class SumTask implements TrainingLoop.Task<SumBatch> {
+        private final SumModel model;
+        private final SumGradients gradients;
+
+        SumTask(SumModel model, SumGradients gradients) {
+            this.model = model;
+            this.gradients = gradients;
+        }
+
+        @Override
+        public String what() {
+            return "sum";
+        }
+
+        @Override
+        public SumModel model() {
+            return model;
+        }
+
+        @Override
+        public double lossAndGradients(SumBatch b) {
+            return gradients.compute(b.x(), b.y(), b.w(), b.steps(), b.batch());
+        }
+
+        @Override
+        public int examples(SumBatch b) {
+            return b.batch();
+        }
+    }
+
+    /** One generated batch: a length from the curriculum at this point of the run, then the data. */
+    private SumBatch generated(double progress, SumData data, SumModel model) {
+        Settings o = settings;
+        int steps = length(progress, data);
+        int batch = o.batchSize();
+        int n = steps * batch;
+        float[] values = new float[n];
+        float[] sums = new float[n];
+        double numProb = o.minNumProb() + (1 - o.minNumProb()) * data.nextDouble();
+        data.batch(steps, batch, numProb, o.driftShare(), o.maxDrift(), values, sums);
+        scale(values, sums, model.inputScale(), model.targetScale());
+        return new SumBatch(values, sums, lossWeights(steps, batch), steps, batch);
     }
 
     /**
@@ -360,74 +427,52 @@ public final class SumTrainer {
      * generated ones: at most {@code epochs} passes, each in batches of {@code batchSize} sequences
      * of similar length (padding carries no loss weight) in an order seeded by {@code seed}, at the
      * constant {@code learningRate}, with this run's loss weighting, clipping and threads. When
-     * {@code budget} is not null it stops after the step in which the budget ran out. The options'
+     * {@code budget} is not null it stops after the step in which the budget ran out. The settings'
      * {@code steps} and {@code minutes} bound only the runs on generated data.
      */
-    public Result train(SumModel model, List<SumSequence> sequences, int epochs, java.time.Duration budget, TrainingListener listener) {
+    public Result train(SumModel model, List<SumSequence> sequences, int epochs, Duration budget, TrainingListener listener) {
         if (sequences.isEmpty()) {
             throw new IllegalArgumentException("no training sequences");
         }
-        Options o = options;
+        Settings o = settings;
         int[] lengths = sequences.stream().mapToInt(SumSequence::length).toArray();
         SplittableRandom order = new SplittableRandom(o.seed()).split();
-        float inScale = model.inputScale();
-        float outScale = model.targetScale();
-        listener.trainingStarted("sum", epochs);
-        long start = System.nanoTime();
-        long step = 0;
-        long done = 0;
-        double lastEpochLoss = Double.NaN;
-        boolean outOfTime = false;
-        try (Optimizer opt = new Optimizer(model.parameters(), new Adam(o.learningRate()));
-             SumGradients gradients = new SumGradients(model, o.threads())) {
-            for (int epoch = 0; epoch < epochs && !outOfTime; epoch++) {
-                listener.epochStarted(epoch);
-                List<int[]> batches = TaggerTrainer.batches(lengths, o.batchSize(), order);
-                double lossSum = 0;
-                int epochSteps = 0;
-                for (int[] batch : batches) {
-                    int b = batch.length;
-                    int steps = 0;
-                    for (int i : batch) {
-                        steps = Math.max(steps, lengths[i]);
+        TrainingLoop.Plan plan = new TrainingLoop.Plan(epochs, 0, budget, new Adam(o.learningRate()),
+                TrainingLoop.Plan.constant(o.learningRate()), o.clipNorm());
+        try (SumGradients gradients = new SumGradients(model, o.threads())) {
+            TrainingLoop.Outcome outcome = TrainingLoop.run(new SumTask(model, gradients) {
+                @Override
+                public TrainingLoop.Epoch<SumBatch> epoch(int epoch) {
+                    List<SumBatch> batches = new ArrayList<>();
+                    for (int[] batch : TaggerTrainer.batches(lengths, o.batchSize(), order)) {
+                        batches.add(given(batch, sequences, model));
                     }
-                    float[] x = new float[steps * b];
-                    float[] y = new float[steps * b];
-                    float[] w = new float[steps * b];
-                    for (int j = 0; j < b; j++) {
-                        SumSequence s = sequences.get(batch[j]);
-                        for (int t = 0; t < s.length(); t++) {
-                            x[t * b + j] = (float) (s.values()[t] / inScale);
-                            y[t * b + j] = (float) (s.targets()[t] / outScale);
-                            w[t * b + j] = lossWeight(t);
-                        }
-                    }
-                    double loss = gradients.compute(x, y, w, steps, b);
-                    if (o.clipNorm() > 0) {
-                        model.parameters().clipGradNorm(o.clipNorm());
-                    }
-                    opt.step(epoch);
-                    step++;
-                    done += b;
-                    lossSum += loss;
-                    epochSteps++;
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    double progress = (epoch + (double) epochSteps / batches.size()) / epochs;
-                    listener.batchDone(new TrainingListener.Batch(epoch, step, loss, b, seconds > 0 ? done / seconds : 0, progress));
-                    if (budget != null && System.nanoTime() - start >= budget.toNanos()) {
-                        outOfTime = true;
-                        break;
-                    }
+                    return TrainingLoop.Epoch.of(batches, this);
                 }
-                model.weightsChanged();
-                lastEpochLoss = lossSum / epochSteps;
-                listener.epochDone(new TrainingListener.Epoch(epoch, lastEpochLoss, Map.of(), (epoch + 1.0) / epochs));
-            }
-        } finally {
-            model.weightsChanged();
+            }, plan, listener);
+            return new Result(model, outcome.steps(), outcome.seconds(), outcome.lastEpochLoss());
         }
-        listener.trainingDone();
-        return new Result(model, step, (System.nanoTime() - start) / 1e9, lastEpochLoss);
+    }
+
+    /** Sequences {@code batch} of {@code sequences} as one padded batch in scaled units. */
+    private SumBatch given(int[] batch, List<SumSequence> sequences, SumModel model) {
+        int b = batch.length;
+        int steps = 0;
+        for (int i : batch) {
+            steps = Math.max(steps, sequences.get(i).length());
+        }
+        float[] x = new float[steps * b];
+        float[] y = new float[steps * b];
+        float[] w = new float[steps * b];
+        for (int j = 0; j < b; j++) {
+            SumSequence s = sequences.get(batch[j]);
+            for (int t = 0; t < s.length(); t++) {
+                x[t * b + j] = (float) (s.values()[t] / model.inputScale());
+                y[t * b + j] = (float) (s.targets()[t] / model.targetScale());
+                w[t * b + j] = lossWeight(t);
+            }
+        }
+        return new SumBatch(x, y, w, steps, b);
     }
 
     /** Every position's {@link #lossWeight} in a {@code [T][B]} batch. */
@@ -441,7 +486,7 @@ public final class SumTrainer {
 
     /** Step t's weight in the loss: 1 up to the knee, knee / t beyond, so long sums do not drown short ones. */
     private float lossWeight(int t) {
-        int knee = options.weightKnee();
+        int knee = settings.weightKnee();
         return t + 1 <= knee ? 1f : (float) knee / (t + 1);
     }
 
@@ -456,8 +501,8 @@ public final class SumTrainer {
     static final double READOUT_RIDGE = 1e-3;
 
     private void fitReadout(SumModel model, SumData data) {
-        int steps = options.maxLength();
-        int batch = 4 * options.batchSize();
+        int steps = settings.maxLength();
+        int batch = 4 * settings.batchSize();
         float[] values = new float[steps * batch];
         float[] sums = new float[steps * batch];
         data.batch(steps, batch, 1.0, values, sums);
@@ -467,7 +512,7 @@ public final class SumTrainer {
 
     /** The curriculum's longest length at this point of the run: geometric growth from startLength. */
     int currentMaxLength(double progress) {
-        Options o = options;
+        Settings o = settings;
         double f = o.curriculumShare() <= 0 ? 1 : Math.min(1, progress / o.curriculumShare());
         double len = o.startLength() * Math.pow((double) o.maxLength() / o.startLength(), f);
         return (int) Math.max(1, Math.min(o.maxLength(), Math.round(len)));
@@ -475,7 +520,7 @@ public final class SumTrainer {
 
     private int length(double progress, SumData data) {
         int max = currentMaxLength(progress);
-        if (data.nextDouble() < options.shortShare() && max > 2) {
+        if (data.nextDouble() < settings.shortShare() && max > 2) {
             // log-uniform in [2, max]: short sums get steps of their own, not only as prefixes
             return (int) Math.round(Math.exp(Math.log(2) + data.nextDouble() * (Math.log(max) - Math.log(2))));
         }

@@ -1,13 +1,13 @@
 package io.stepwise.train;
 
 import io.stepwise.model.ModelMeta;
+import io.stepwise.model.Provenance;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.model.Vocabulary;
 import io.stepwise.tensor.Gemm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +23,7 @@ import java.util.TreeSet;
 public final class TaggerTrainer {
 
     /**
-     * Settings of a tagger training run.
+     * Settings of a tagger training run; build them with {@link #builder()}, which holds the defaults.
      *
      * @param embeddingDim  size of a word embedding (default 64)
      * @param hiddenSize    LSTM hidden size (default 128)
@@ -36,10 +36,10 @@ public final class TaggerTrainer {
      * @param seed          seeds the initial weights and the batch order (default 1)
      * @param clipNorm      largest global gradient norm, 0 for no clipping (default 5)
      */
-    public record Options(int embeddingDim, int hiddenSize, int numLayers, int batchSize, int epochs,
-                          double learningRate, OptimizerKind optimizer, int minCount, long seed, double clipNorm) {
+    public record Settings(int embeddingDim, int hiddenSize, int numLayers, int batchSize, int epochs,
+                           double learningRate, OptimizerKind optimizer, int minCount, long seed, double clipNorm) {
 
-        public Options {
+        public Settings {
             positive("embedding dim", embeddingDim);
             positive("hidden size", hiddenSize);
             positive("layers", numLayers);
@@ -56,52 +56,23 @@ public final class TaggerTrainer {
             }
         }
 
-        public static Options defaults() {
-            return new Options(64, 128, 1, 32, 10, 0.002, OptimizerKind.ADAM, 2, 1, 5.0);
+        public static Builder builder() {
+            return new Builder();
         }
 
-        public Options withEpochs(int n) {
-            return new Options(embeddingDim, hiddenSize, numLayers, batchSize, n, learningRate, optimizer, minCount, seed, clipNorm);
+        public static Settings defaults() {
+            return builder().build();
         }
 
-        public Options withSeed(long s) {
-            return new Options(embeddingDim, hiddenSize, numLayers, batchSize, epochs, learningRate, optimizer, minCount, s, clipNorm);
-        }
-
-        public Options withSizes(int embedding, int hidden, int layers) {
-            return new Options(embedding, hidden, layers, batchSize, epochs, learningRate, optimizer, minCount, seed, clipNorm);
-        }
-
-        public Options withBatchSize(int n) {
-            return new Options(embeddingDim, hiddenSize, numLayers, n, epochs, learningRate, optimizer, minCount, seed, clipNorm);
-        }
-
-        public Options withLearningRate(double lr, OptimizerKind kind) {
-            return new Options(embeddingDim, hiddenSize, numLayers, batchSize, epochs, lr, kind, minCount, seed, clipNorm);
-        }
-
-        public Options withMinCount(int n) {
-            return new Options(embeddingDim, hiddenSize, numLayers, batchSize, epochs, learningRate, optimizer, n, seed, clipNorm);
-        }
-
-        public Options withClipNorm(double c) {
-            return new Options(embeddingDim, hiddenSize, numLayers, batchSize, epochs, learningRate, optimizer, minCount, seed, c);
+        /** A builder holding these settings, to change some of them. */
+        public Builder toBuilder() {
+            return new Builder().embeddingDim(embeddingDim).hiddenSize(hiddenSize).numLayers(numLayers).batchSize(batchSize)
+                    .epochs(epochs).learningRate(learningRate).optimizer(optimizer).minCount(minCount).seed(seed).clipNorm(clipNorm);
         }
 
         /** The settings as provenance entries of the trained model. */
         public Map<String, Object> provenance() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("embedding_dim", embeddingDim);
-            m.put("hidden_size", hiddenSize);
-            m.put("num_layers", numLayers);
-            m.put("batch_size", batchSize);
-            m.put("epochs", epochs);
-            m.put("optimizer", optimizer.name().toLowerCase(java.util.Locale.ROOT));
-            m.put("learning_rate", learningRate);
-            m.put("min_count", minCount);
-            m.put("seed", seed);
-            m.put("clip_norm", clipNorm);
-            return m;
+            return Provenance.of(this);
         }
 
         private static void positive(String what, int v) {
@@ -111,18 +82,87 @@ public final class TaggerTrainer {
         }
     }
 
+    /** Builds {@link Settings}; every field starts at its default. */
+    public static final class Builder {
+        private int embeddingDim = 64;
+        private int hiddenSize = 128;
+        private int numLayers = 1;
+        private int batchSize = 32;
+        private int epochs = 10;
+        private double learningRate = 0.002;
+        private OptimizerKind optimizer = OptimizerKind.ADAM;
+        private int minCount = 2;
+        private long seed = 1;
+        private double clipNorm = 5.0;
+
+        public Builder embeddingDim(int v) {
+            embeddingDim = v;
+            return this;
+        }
+
+        public Builder hiddenSize(int v) {
+            hiddenSize = v;
+            return this;
+        }
+
+        public Builder numLayers(int v) {
+            numLayers = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerKind v) {
+            optimizer = v;
+            return this;
+        }
+
+        public Builder minCount(int v) {
+            minCount = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder clipNorm(double v) {
+            clipNorm = v;
+            return this;
+        }
+
+        public Settings build() {
+            return new Settings(embeddingDim, hiddenSize, numLayers, batchSize, epochs, learningRate, optimizer, minCount,
+                    seed, clipNorm);
+        }
+    }
+
     /** What a run produced: the mean training loss and, with a dev set, the dev accuracy of every epoch. */
     public record Result(TaggerModel model, List<Double> epochLosses, List<Double> devAccuracy) {
     }
 
-    private final Options options;
+    private final Settings settings;
 
-    public TaggerTrainer(Options options) {
-        this.options = options;
+    public TaggerTrainer(Settings settings) {
+        this.settings = settings;
     }
 
-    public Options options() {
-        return options;
+    public Settings settings() {
+        return settings;
     }
 
     /**
@@ -160,8 +200,8 @@ public final class TaggerTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training sentences");
         }
-        return new TaggerModel(meta, vocabulary(train, options.minCount()), tagSet(train),
-                options.embeddingDim(), options.hiddenSize(), options.numLayers()).initRandom(options.seed());
+        return new TaggerModel(meta, vocabulary(train, settings.minCount()), tagSet(train),
+                settings.embeddingDim(), settings.hiddenSize(), settings.numLayers()).initRandom(settings.seed());
     }
 
     /**
@@ -172,7 +212,7 @@ public final class TaggerTrainer {
      */
     public TaggerModel grow(TaggerModel model, List<TaggedSentence> sentences, long seed) {
         List<String> newWords = new ArrayList<>();
-        for (String w : vocabulary(sentences, options.minCount()).entries()) {
+        for (String w : vocabulary(sentences, settings.minCount()).entries()) {
             if (!model.words().contains(w) && !w.equals(Vocabulary.UNKNOWN)) {
                 newWords.add(w);
             }
@@ -214,79 +254,73 @@ public final class TaggerTrainer {
         int n = train.size();
         int[][] words = new int[n][];
         int[][] tags = new int[n][];
-        long tokensPerEpoch = 0;
         for (int i = 0; i < n; i++) {
             TaggedSentence s = train.get(i);
             words[i] = s.words().stream().mapToInt(model::wordIndex).toArray();
             tags[i] = s.tags().stream().mapToInt(t -> model.tags().require(t)).toArray();
-            tokensPerEpoch += s.length();
         }
         // the data order is seeded apart from the weights, so that one does not shift the other
-        SplittableRandom order = new SplittableRandom(options.seed()).split();
-        List<Double> losses = new ArrayList<>();
+        SplittableRandom order = new SplittableRandom(settings.seed()).split();
         List<Double> accuracies = new ArrayList<>();
-        int epochs = options.epochs();
-        listener.trainingStarted("tagger", epochs);
-        long start = System.nanoTime();
-        long deadline = budget == null ? 0 : start + budget.toNanos();
-        boolean outOfTime = false;
-        long step = 0;
-        long tokensSeen = 0;
-        try (Optimizer opt = new Optimizer(model.parameters(), options.optimizer().updater(options.learningRate()));
-             Gemm gemm = new Gemm()) {
-            for (int epoch = 0; epoch < epochs && !outOfTime; epoch++) {
-                listener.epochStarted(epoch);
-                List<int[]> batches = batches(train, options.batchSize(), order);
-                double lossSum = 0;
-                long epochTokens = 0;
-                for (int[] batch : batches) {
+        TrainingLoop.Plan plan = new TrainingLoop.Plan(settings.epochs(), 0, budget,
+                settings.optimizer().updater(settings.learningRate()), TrainingLoop.Plan.constant(settings.learningRate()),
+                settings.clipNorm());
+        TrainingLoop.Outcome outcome;
+        try (Gemm gemm = new Gemm()) {
+            outcome = TrainingLoop.run(new TrainingLoop.Task<int[]>() {
+                @Override
+                public String what() {
+                    return "tagger";
+                }
+
+                @Override
+                public TaggerModel model() {
+                    return model;
+                }
+
+                @Override
+                public TrainingLoop.Epoch<int[]> epoch(int epoch) {
+                    return TrainingLoop.Epoch.of(batches(train, settings.batchSize(), order), this);
+                }
+
+                @Override
+                public double lossAndGradients(int[] batch) {
                     int[][] bw = new int[batch.length][];
                     int[][] bt = new int[batch.length][];
-                    int batchTokens = 0;
                     for (int j = 0; j < batch.length; j++) {
                         bw[j] = words[batch[j]];
                         bt[j] = tags[batch[j]];
-                        batchTokens += bw[j].length;
                     }
                     model.parameters().zeroGrad();
-                    double loss = model.backward(model.forward(bw, gemm), bt, gemm);
-                    if (options.clipNorm() > 0) {
-                        model.parameters().clipGradNorm(options.clipNorm());
-                    }
-                    opt.step(epoch);
-                    step++;
-                    tokensSeen += batchTokens;
-                    epochTokens += batchTokens;
-                    lossSum += loss * batchTokens;
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    double progress = (epoch + (double) epochTokens / tokensPerEpoch) / epochs;
-                    listener.batchDone(new TrainingListener.Batch(epoch, step, loss, batch.length,
-                            seconds > 0 ? tokensToSentences(tokensSeen, tokensPerEpoch, n) / seconds : 0, progress));
-                    if (budget != null && System.nanoTime() - deadline >= 0) {
-                        outOfTime = true;
-                        break;
-                    }
+                    return model.backward(model.forward(bw, gemm), bt, gemm);
                 }
-                model.weightsChanged();
-                double meanLoss = lossSum / Math.max(1, epochTokens);
-                losses.add(meanLoss);
-                Map<String, Double> metrics = new HashMap<>();
-                if (!dev.isEmpty()) {
+
+                @Override
+                public int examples(int[] batch) {
+                    return batch.length;
+                }
+
+                @Override
+                public double lossWeight(int[] batch) {
+                    int tokens = 0;
+                    for (int i : batch) {
+                        tokens += words[i].length;
+                    }
+                    return tokens;
+                }
+
+                @Override
+                public Map<String, Double> afterEpoch(int epoch, double progress) {
+                    if (dev.isEmpty()) {
+                        return Map.of();
+                    }
                     double acc = TaggerEvaluation.accuracy(model, dev).value();
                     accuracies.add(acc);
-                    metrics.put("dev_accuracy", acc);
+                    return Map.of("dev_accuracy", acc);
                 }
-                listener.epochDone(new TrainingListener.Epoch(epoch, meanLoss, metrics, (epoch + 1.0) / epochs));
-            }
-        } finally {
-            model.weightsChanged();
+            }, plan, listener);
         }
-        listener.trainingDone();
-        return new Result(model, List.copyOf(losses), List.copyOf(accuracies));
-    }
-
-    private static double tokensToSentences(long tokens, long tokensPerEpoch, int sentencesPerEpoch) {
-        return (double) tokens * sentencesPerEpoch / tokensPerEpoch;
+        return new Result(model, outcome.epochLosses(), List.copyOf(accuracies));
     }
 
     /**

@@ -19,14 +19,15 @@ class SumTrainerTest {
      * A few seconds of training: a small LSTM on sums of up to 8 numbers. A small network needs a
      * larger input gain and learning rate than the default run to get anywhere in 400 steps.
      */
-    private static SumTrainer.Options brief() {
-        return SumTrainer.Options.defaults().withSize(16, 8).withSteps(400).withBatchSize(32)
-                .withCurriculum(4, 0.3, 0.25).withScales(100f, 1000f).withLearningRates(1e-2, 1e-4);
+    private static SumTrainer.Builder brief() {
+        return SumTrainer.Settings.builder().hiddenSize(16).maxLength(8).steps(400).batchSize(32)
+                .startLength(4).curriculumShare(0.3).shortShare(0.25).inputScale(100f).targetScale(1000f)
+                .learningRate(1e-2).finalLearningRate(1e-4);
     }
 
     @Test
     void aBrieflyTrainedModelBeatsPredictingZeroByFar() {
-        SumTrainer.Result r = new SumTrainer(brief()).train(META, TrainingListener.NONE);
+        SumTrainer.Result r = new SumTrainer(brief().build()).train(META, TrainingListener.NONE);
 
         List<SumEvaluation.Row> rows = SumEvaluation.evaluate(r.model(), 8, 500, 99);
 
@@ -40,11 +41,11 @@ class SumTrainerTest {
 
     @Test
     void theSameSeedGivesBitIdenticalWeights() {
-        SumTrainer.Options opts = brief().withSteps(30);
+        SumTrainer.Settings opts = brief().steps(30).build();
 
         ParameterSet a = new SumTrainer(opts).train(META, TrainingListener.NONE).model().parameters();
         ParameterSet b = new SumTrainer(opts).train(META, TrainingListener.NONE).model().parameters();
-        ParameterSet c = new SumTrainer(opts.withSeed(2)).train(META, TrainingListener.NONE).model().parameters();
+        ParameterSet c = new SumTrainer(opts.toBuilder().seed(2).build()).train(META, TrainingListener.NONE).model().parameters();
 
         for (String name : a.asMap().keySet()) {
             assertThat(Arrays.equals(a.get(name).data(), b.get(name).data())).as(name).isTrue();
@@ -54,7 +55,7 @@ class SumTrainerTest {
 
     @Test
     void theListenerSeesEveryStepAndEpochAndTheModelKeepsItsScales() {
-        SumTrainer.Options opts = brief().withSteps(250);
+        SumTrainer.Settings opts = brief().steps(250).build();
         List<TrainingListener.Batch> batches = new ArrayList<>();
         List<TrainingListener.Epoch> epochs = new ArrayList<>();
 
@@ -82,7 +83,7 @@ class SumTrainerTest {
 
     @Test
     void theCurriculumGrowsFromTheStartLengthToTheLongest() {
-        SumTrainer t = new SumTrainer(SumTrainer.Options.defaults().withCurriculum(8, 0.5, 0));
+        SumTrainer t = new SumTrainer(SumTrainer.Settings.builder().startLength(8).curriculumShare(0.5).shortShare(0).build());
 
         assertThat(t.currentMaxLength(0)).isEqualTo(8);
         assertThat(t.currentMaxLength(0.25)).isEqualTo(45);
@@ -92,7 +93,7 @@ class SumTrainerTest {
 
     @Test
     void theInitialisationStartsEveryCellAsAnIntegrator() {
-        SumTrainer.Options opts = SumTrainer.Options.defaults().withSize(8, 16);
+        SumTrainer.Settings opts = SumTrainer.Settings.builder().hiddenSize(8).maxLength(16).build();
         SumModel m = new SumTrainer(opts).newModel(META);
         int h = 8;
         float[] bih = m.parameters().get("lstm.bias_ih_l0").data();

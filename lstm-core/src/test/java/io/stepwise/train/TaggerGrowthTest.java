@@ -60,7 +60,7 @@ class TaggerGrowthTest {
 
     @Test
     void growAddsFrequentNewWordsAndUnseenTagsOnly() {
-        TaggerTrainer trainer = new TaggerTrainer(TaggerTrainer.Options.defaults().withSizes(4, 6, 1).withMinCount(2));
+        TaggerTrainer trainer = new TaggerTrainer(TaggerTrainer.Settings.builder().embeddingDim(4).hiddenSize(6).minCount(2).build());
         List<TaggedSentence> data = List.of(
                 new TaggedSentence(List.of("the", "cat", "slept"), List.of("DET", "NOUN", "VERB")),
                 new TaggedSentence(List.of("a", "cat", "slept", "quietly"), List.of("DET", "NOUN", "VERB", "ADV")));
@@ -76,8 +76,8 @@ class TaggerGrowthTest {
     @Test
     void aTrainingBudgetStopsTheRunEarly() {
         List<TaggedSentence> corpus = TaggerTrainerTest.toyCorpus(40, 2);
-        TaggerTrainer trainer = new TaggerTrainer(TaggerTrainer.Options.defaults().withSizes(4, 6, 1).withBatchSize(4)
-                .withEpochs(50).withMinCount(1));
+        TaggerTrainer trainer = new TaggerTrainer(TaggerTrainer.Settings.builder().embeddingDim(4).hiddenSize(6).batchSize(4)
+                .epochs(50).minCount(1).build());
         TaggerModel model = trainer.newModel(META, corpus);
         int[] batches = {0};
 

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * announcement, with the scores, to the output. Version numbers and the serving version's file are
  * in keyed state, so numbers keep increasing across restarts.
  */
-public class ModelTrainer extends KeyedProcessFunction<String, LabelledExample, KeyedJson> {
+public class TrainAndPublish extends KeyedProcessFunction<String, LabelledExample, KeyedJson> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ModelTrainer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TrainAndPublish.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Examples by arrival index, as wire-format JSON: compact, and readable whatever the classes become. */
@@ -60,11 +60,11 @@ public class ModelTrainer extends KeyedProcessFunction<String, LabelledExample, 
     private transient ValueState<TrainerProgress> progress;
     private transient ValueState<byte[]> serving;
     private transient ValueState<byte[]> working;
-    private transient Learner learner;
+    private transient TrainingRound training;
     private transient ModelStore store;
     private transient Metrics metrics;
 
-    public ModelTrainer(TrainingOptions options) {
+    public TrainAndPublish(TrainingOptions options) {
         this.options = options;
         if (options.startModel() != null) {
             Model start = ModelFile.fromBytes(options.startModel(), "the starting model");
@@ -84,7 +84,7 @@ public class ModelTrainer extends KeyedProcessFunction<String, LabelledExample, 
         progress = getRuntimeContext().getState(PROGRESS);
         serving = getRuntimeContext().getState(SERVING);
         working = getRuntimeContext().getState(WORKING);
-        learner = Learner.of(options);
+        training = TrainingRound.of(options);
         store = new ModelStore(options.modelDir());
         metrics = new Metrics(getRuntimeContext().getMetricGroup());
     }
@@ -167,19 +167,19 @@ public class ModelTrainer extends KeyedProcessFunction<String, LabelledExample, 
         // and the serving version must be scored as it serves
         Model start = workingFile != null ? ModelFile.fromBytes(workingFile, "working model")
                 : servingFile != null ? ModelFile.fromBytes(servingFile, "serving version " + p.servingVersion)
-                : learner.fresh(name, train);
+                : training.fresh(name, train);
         int round = ++p.rounds;
         p.sinceRound = 0;
         long t0 = System.nanoTime();
-        Model candidate = learner.train(start, train, round);
+        Model candidate = training.train(start, train, round);
         long trainMillis = (System.nanoTime() - t0) / 1_000_000;
         // the next round goes on from here, published or not, so rounds that each fall short add up
         working.update(ModelFile.toBytes(candidate));
         metrics.rounds.inc();
         metrics.lastRoundMillis = trainMillis;
 
-        Score score = heldOut.isEmpty() ? null : learner.score(candidate, heldOut);
-        Score servingScore = heldOut.isEmpty() || servingModel == null ? null : learner.score(servingModel, heldOut);
+        Score score = heldOut.isEmpty() ? null : training.score(candidate, heldOut);
+        Score servingScore = heldOut.isEmpty() || servingModel == null ? null : training.score(servingModel, heldOut);
         boolean publish = servingModel == null || options.publish() == TrainingOptions.Publish.ALWAYS || score.beats(servingScore);
         String versus = servingScore == null ? "" : " vs " + servingScore.value() + " of serving v" + p.servingVersion;
         if (!publish) {
@@ -231,7 +231,7 @@ public class ModelTrainer extends KeyedProcessFunction<String, LabelledExample, 
                 m.put("attribution", pp.get("attribution"));
             }
         }
-        m.put("trainer", learner.settings());
+        m.put("trainer", training.settings());
         m.put("eval", eval);
         m.putAll(ModelMeta.platform());
         return m;

@@ -13,21 +13,22 @@ import java.util.List;
 import java.util.Map;
 
 /** Sum models: lstm-core's {@link SumTrainer} on the given sequences; scored by the RMSE of the running sums. */
-final class SumLearner implements Learner {
+final class SumRound implements TrainingRound {
 
     private final TrainingOptions options;
-    private final SumTrainer.Options trainer;
+    private final SumTrainer.Settings trainer;
 
-    SumLearner(TrainingOptions options) {
+    SumRound(TrainingOptions options) {
         this.options = options;
         // one thread: a Flink task slot is about one core; steps and minutes bound only generated-data runs
-        this.trainer = SumTrainer.Options.defaults()
-                .withSize(options.hiddenSize(), SumTrainer.Options.defaults().maxLength())
-                .withSteps(1)
-                .withBatchSize(options.batchSize())
-                .withLearningRates(options.learningRate(), options.learningRate())
-                .withThreads(1)
-                .withSeed(options.seed());
+        this.trainer = SumTrainer.Settings.builder()
+                .hiddenSize(options.hiddenSize())
+                .steps(1)
+                .batchSize(options.batchSize())
+                .learningRate(options.learningRate()).finalLearningRate(options.learningRate())
+                .threads(1)
+                .seed(options.seed())
+                .build();
     }
 
     @Override
@@ -38,7 +39,7 @@ final class SumLearner implements Learner {
     @Override
     public Model train(Model start, List<LabelledExample> train, int round) {
         SumModel model = (SumModel) start;
-        new SumTrainer(trainer.withSeed(options.seed() + round))
+        new SumTrainer(trainer.toBuilder().seed(options.seed() + round).build())
                 .train(model, sequences(train), options.roundEpochs(), options.roundBudget(), TrainingListener.NONE);
         return model;
     }
@@ -58,14 +59,14 @@ final class SumLearner implements Learner {
     @Override
     public Map<String, Object> settings() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epochs_per_round", options.roundEpochs());
-        m.put("round_budget_seconds", options.roundBudget().toMillis() / 1000.0);
-        m.put("batch_size", trainer.batchSize());
+        // what shapes a round on given sequences; the generated-data curriculum, the architecture
+        // and the scaling do not apply or are in the model file itself
+        Map<String, Object> all = trainer.provenance();
+        for (String k : List.of("batch_size", "learning_rate", "clip_norm", "weight_knee", "threads", "seed")) {
+            m.put(k, all.get(k));
+        }
         m.put("optimizer", "adam");
-        m.put("learning_rate", trainer.learningRate());
-        m.put("clip_norm", trainer.clipNorm());
-        m.put("weight_knee", trainer.weightKnee());
-        m.put("seed", trainer.seed());
+        m.putAll(TrainingRound.roundBounds(options));
         return m;
     }
 

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The trainer on Flink's keyed operator test harness: real keyed state, real timers, real model
  * files. Scores are checked against an evaluation computed here from the held-out examples.
  */
-class ModelTrainerTest {
+class TrainAndPublishTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,7 +69,7 @@ class ModelTrainerTest {
 
     private void open(TrainingOptions options, OperatorSubtaskState restored) throws Exception {
         TrainingJob.ModelName key = new TrainingJob.ModelName(options.name());
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new ModelTrainer(options)), key, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new TrainAndPublish(options)), key, Types.STRING);
         if (restored != null) {
             harness.initializeState(restored);
         }
@@ -168,8 +168,8 @@ class ModelTrainerTest {
     @Test
     void aRoundThatDoesNotBeatTheServingVersionPublishesNothing() throws Exception {
         // a serving version that already tags the toy language perfectly can at best be tied
-        TaggerTrainer t = new TaggerTrainer(TaggerTrainer.Options.defaults().withSizes(6, 10, 1).withBatchSize(8).withEpochs(40)
-                .withLearningRate(0.02, io.stepwise.train.OptimizerKind.ADAM).withMinCount(1));
+        TaggerTrainer t = new TaggerTrainer(TaggerTrainer.Settings.builder().embeddingDim(6).hiddenSize(10).batchSize(8).epochs(40)
+                .learningRate(0.02).minCount(1).build());
         var corpus = ToyLanguage.sentences(300, 9).stream().map(LabelledExample::taggedSentence).toList();
         TaggerModel perfect = t.train(new ModelMeta("tagger", 4, Map.of()), corpus, List.of(), TrainingListener.NONE).model();
         TrainingOptions o = tagger(perfect).round(1, Duration.ofMinutes(1)).training(8, 1e-4, 1).build();
@@ -255,7 +255,7 @@ class ModelTrainerTest {
     @Test
     void aStartingModelOfTheOtherKindIsRefused() {
         SumModel sum = new SumModel(new ModelMeta("sum", 1, Map.of()), 4, 1, 100f, 100f).initRandom(1);
-        assertThatThrownBy(() -> new ModelTrainer(tagger(sum).build()))
+        assertThatThrownBy(() -> new TrainAndPublish(tagger(sum).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sum model");
     }
 }

@@ -14,20 +14,21 @@ import java.util.List;
 import java.util.Map;
 
 /** Taggers: lstm-core's {@link TaggerTrainer}, vocabularies grown by each round's new words; scored by token accuracy. */
-final class TaggerLearner implements Learner {
+final class TaggerRound implements TrainingRound {
 
     private final TrainingOptions options;
-    private final TaggerTrainer.Options trainer;
+    private final TaggerTrainer.Settings trainer;
 
-    TaggerLearner(TrainingOptions options) {
+    TaggerRound(TrainingOptions options) {
         this.options = options;
-        this.trainer = TaggerTrainer.Options.defaults()
-                .withSizes(options.embeddingDim(), options.hiddenSize(), options.numLayers())
-                .withBatchSize(options.batchSize())
-                .withEpochs(options.roundEpochs())
-                .withLearningRate(options.learningRate(), OptimizerKind.ADAM)
-                .withMinCount(options.minCount())
-                .withSeed(options.seed());
+        this.trainer = TaggerTrainer.Settings.builder()
+                .embeddingDim(options.embeddingDim()).hiddenSize(options.hiddenSize()).numLayers(options.numLayers())
+                .batchSize(options.batchSize())
+                .epochs(options.roundEpochs())
+                .learningRate(options.learningRate()).optimizer(OptimizerKind.ADAM)
+                .minCount(options.minCount())
+                .seed(options.seed())
+                .build();
     }
 
     @Override
@@ -38,7 +39,7 @@ final class TaggerLearner implements Learner {
     @Override
     public Model train(Model start, List<LabelledExample> train, int round) {
         List<TaggedSentence> data = sentences(train);
-        TaggerTrainer t = new TaggerTrainer(trainer.withSeed(options.seed() + round));
+        TaggerTrainer t = new TaggerTrainer(trainer.toBuilder().seed(options.seed() + round).build());
         TaggerModel model = t.grow((TaggerModel) start, data, options.seed() + round);
         t.train(model, data, List.of(), TrainingListener.NONE, options.roundBudget());
         return model;
@@ -58,10 +59,10 @@ final class TaggerLearner implements Learner {
     @Override
     public Map<String, Object> settings() {
         Map<String, Object> m = new LinkedHashMap<>(trainer.provenance());
-        // the architecture is in the model file itself, and a starting model brings its own
-        m.keySet().removeAll(List.of("embedding_dim", "hidden_size", "num_layers"));
-        m.put("epochs_per_round", m.remove("epochs"));
-        m.put("round_budget_seconds", options.roundBudget().toMillis() / 1000.0);
+        // the architecture is in the model file itself, and a starting model brings its own; a round's
+        // epochs are its bound, recorded with the budget
+        m.keySet().removeAll(List.of("embedding_dim", "hidden_size", "num_layers", "epochs"));
+        m.putAll(TrainingRound.roundBounds(options));
         return m;
     }
 
