@@ -83,12 +83,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The corpus folder --corpus names; null without the option: the bundled sample. */
+    Path corpus() {
+        return corpusOption == null ? null : corpusOption.isEmpty() ? DataFolder.defaultDir() : Path.of(corpusOption);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration limit = duration == null ? null : Durations.parse(duration, "--duration");
-        Path corpus = corpusOption == null ? null : corpusOption.isEmpty() ? DataFolder.defaultDir() : Path.of(corpusOption);
+        Path corpus = corpus();
         Path dir = Files.createTempDirectory("stepwise-demo-");
         long started = System.currentTimeMillis();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
