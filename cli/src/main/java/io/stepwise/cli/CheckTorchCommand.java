@@ -14,12 +14,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "check-torch", mixinStandardHelpOptions = true,
         header = "Checks Stepwise against PyTorch reference files.",
         description = {
-            "Runs PyTorch reference files (the formats of shared/fixtures: LSTM parity, loss gradients,",
-            "a training trajectory, the tutorial's seed tensor) against Stepwise and prints, per case,",
-            "the largest absolute difference. Exits 1 when any case is beyond tolerance:",
-            "forward 1e-5; gradients, losses and trained weights 1e-4 x max(1, |reference|);",
-            "numbers the tutorial printed, to their 4 decimal places (left out of the last line,",
-            "'max abs diff: X', which is over full-precision references only)."})
+            "Runs PyTorch reference files (the formats of lstm-core/src/test/resources/fixtures:",
+            "LSTM parity, loss gradients, a training trajectory, the tutorial's seed tensor) against",
+            "Stepwise and prints, per case, the largest absolute difference. Exits 1 when any case is",
+            "beyond tolerance: forward 1e-5; gradients, losses and trained weights 1e-4 x",
+            "max(1, |reference|); numbers the tutorial printed, to their 4 decimal places (left out",
+            "of the last line, 'max abs diff: X', which is over full-precision references only)."})
 public final class CheckTorchCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FIXTURE.json", description = "Reference files to check.")

@@ -1,5 +1,6 @@
 package io.stepwise.cli;
 
+import io.stepwise.data.DataFolder;
 import io.stepwise.data.Dataset;
 import io.stepwise.data.DatasetDownloader;
 import java.nio.file.Path;
@@ -29,11 +30,12 @@ public final class DataCommand implements Runnable {
                 "Fetches the train and dev splits of UD English EWT, release r2.16, from the Universal",
                 "Dependencies release into DIR/ud-english-ewt, checks each file's SHA-256 against the",
                 "release, and prints its licence (CC BY-SA 4.0). Files already there are kept.",
-                "Tests and --corpus options look for it in ../shared/corpus by default."})
+                "By default DIR is the repository's data folder (git ignores it), where the tests and",
+                "`stepwise demo --corpus` look for it."})
     static final class UdEwt implements Callable<Integer> {
 
-        @Option(names = "--dir", defaultValue = "../shared/corpus", paramLabel = "DIR", description = "Where to put it (default: ${DEFAULT-VALUE}).")
-        Path dir;
+        @Option(names = "--dir", paramLabel = "DIR", description = "Where to put it (default: ${DEFAULT-VALUE}).")
+        Path dir = DataFolder.defaultDir();
 
         @Option(names = "--base-url", paramLabel = "URL", description = "Fetch from this mirror instead of the release.")
         String baseUrl;

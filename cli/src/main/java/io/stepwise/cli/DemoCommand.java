@@ -1,5 +1,6 @@
 package io.stepwise.cli;
 
+import io.stepwise.data.DataFolder;
 import io.stepwise.demo.ConsoleView;
 import io.stepwise.demo.DemoFeeder;
 import io.stepwise.demo.DemoModels;
@@ -62,9 +63,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--meters", defaultValue = "4", description = "Interleaved number streams (default: ${DEFAULT-VALUE}).")
     int meters;
 
-    @Option(names = "--corpus", paramLabel = "DIR",
-            description = "Train the tagger on UD English EWT found under DIR/ud-english-ewt instead of the bundled sample.")
-    Path corpus;
+    @Option(names = "--corpus", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
+            description = {"Train the tagger on UD English EWT found under DIR/ud-english-ewt instead of the bundled sample;",
+                "without DIR, under the repository's data folder, where `stepwise data ud-ewt` puts it."})
+    String corpusOption;
 
     @Option(names = "--sum-training", defaultValue = "15s", paramLabel = "DURATION", description = "Training time of the sum model (default: ${DEFAULT-VALUE}).")
     String sumTraining;
@@ -81,11 +83,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The corpus folder --corpus names; null without the option: the bundled sample. */
+    Path corpus() {
+        return corpusOption == null ? null : corpusOption.isEmpty() ? DataFolder.defaultDir() : Path.of(corpusOption);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Duration limit = duration == null ? null : Durations.parse(duration, "--duration");
+        Path corpus = corpus();
         Path dir = Files.createTempDirectory("stepwise-demo-");
         long started = System.currentTimeMillis();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {

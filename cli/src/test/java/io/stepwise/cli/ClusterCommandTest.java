@@ -17,15 +17,22 @@ class ClusterCommandTest {
 
     @Test
     void stopLeavesAProcessAloneThatNoLongerCarriesTheClustersMarker() throws Exception {
-        // the PID of a process long gone may have been given to another: here, this very JVM
-        Files.writeString(dir.resolve("pids"), "taskmanager-1 " + ProcessHandle.current().pid() + "\n");
+        // the PID of a process long gone may have been given to another: here, a process that is not
+        // the cluster's (a child of this JVM, so that a stop that wrongly kills it fails this test
+        // instead of the JVM running it)
+        Process stranger = new ProcessBuilder("sleep", "60").start();
+        try {
+            Files.writeString(dir.resolve("pids"), "taskmanager-1 " + stranger.pid() + "\n");
 
-        CliRun run = CliRun.of(new ClusterCommand(), "stop", "--dir", dir.toString(), "--grace", "1s");
+            CliRun run = CliRun.of(new ClusterCommand(), "stop", "--dir", dir.toString(), "--grace", "1s");
 
-        assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("no cluster running");
-        assertThat(ProcessHandle.current().isAlive()).isTrue();
-        assertThat(dir.resolve("pids")).doesNotExist();
+            assertThat(run.exit()).isZero();
+            assertThat(run.out()).contains("no cluster running");
+            assertThat(stranger.isAlive()).as("the process whose PID the file named is left alone").isTrue();
+            assertThat(dir.resolve("pids")).doesNotExist();
+        } finally {
+            stranger.destroyForcibly();
+        }
     }
 
     @Test

@@ -2,11 +2,14 @@ package io.stepwise.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stepwise.data.DataFolder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The README's first command, end to end: real broker, real MiniCluster, trained models, live results. */
 class DemoCommandTest {
@@ -36,5 +39,18 @@ class DemoCommandTest {
         // the punctuation of a chat sentence is tagged as such by the trained tagger
         assertThat(lines.stream().filter(l -> l.matches("chat-\\d+\\s+#\\d+\\s+[.?!]\\s+-> .*")))
                 .isNotEmpty().allMatch(l -> l.contains("-> PUNCT"));
+    }
+
+    @Test
+    void corpusWithoutAFolderReadsTheRepositorysDataFolder() {
+        assertThat(parsed().corpus()).as("no --corpus: the bundled sample").isNull();
+        assertThat(parsed("--corpus", "--duration", "1s").corpus()).isEqualTo(DataFolder.defaultDir());
+        assertThat(parsed("--corpus", "elsewhere").corpus()).isEqualTo(Path.of("elsewhere"));
+    }
+
+    private static DemoCommand parsed(String... args) {
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs(args);
+        return demo;
     }
 }

@@ -106,7 +106,7 @@ class DatasetDownloaderTest {
 
     @Test
     void theCommandFetchesTheRealReleaseFilesAndPrintsTheLicence() throws Exception {
-        Path ewt = Path.of(System.getProperty("stepwise.corpus", "../shared/corpus"), "ud-english-ewt");
+        Path ewt = Path.of(System.getProperty("stepwise.corpus", "../data"), "ud-english-ewt");
         Assumptions.assumeTrue(Files.exists(ewt.resolve("en_ewt-ud-dev.conllu")),
                 "UD English EWT not found under " + ewt + "; get it with ./stepwise data ud-ewt");
         for (Dataset.DataFile f : Dataset.UD_EWT.files()) {

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Offline, whole-sequence prediction over elements in the streaming wire format: the reference
- * that the streaming job is tested against (DESIGN.md, "Stepwise equals whole-sequence").
+ * that the streaming job is tested against (docs/architecture.md, "Stepwise equals whole-sequence").
  *
  * <p>Elements are grouped by stream and put in {@code seq} order; an element whose {@code seq} is
  * not greater than the last one kept for its stream is a duplicate and dropped, as the streaming

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a PyTorch reference file (the formats of shared/fixtures: the tutorial's seed tensor, LSTM
+ * Runs a PyTorch reference file (the formats of lstm-core/src/test/resources/fixtures: the tutorial's seed tensor, LSTM
  * forward parity, loss gradients, a training trajectory) against this implementation and reports,
  * per case, the largest absolute difference and whether every value is within tolerance.
  *

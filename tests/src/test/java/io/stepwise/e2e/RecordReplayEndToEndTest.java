@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.cli.Stepwise;
 import io.stepwise.jobs.inference.KafkaInference;
-import io.stepwise.local.kafka.EmbeddedKafka;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.TaggerModel;
@@ -26,8 +25,6 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,20 +41,11 @@ class RecordReplayEndToEndTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(null);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
 
     private static int run(String... args) {
         var cl = Stepwise.commandLine();
@@ -71,7 +59,7 @@ class RecordReplayEndToEndTest {
 
     private static void announce(String topic, Model m) {
         byte[] file = ModelFile.toBytes(m);
-        KafkaTopics.produce(kafka.bootstrapServers(), topic,
+        KafkaTopics.produce(KAFKA.bootstrapServers(), topic,
                 List.<String[]>of(new String[]{m.name(), ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file)).toJson()}));
     }
 
@@ -88,7 +76,7 @@ class RecordReplayEndToEndTest {
     void aRecordedLiveRunReplaysToTheSameResultsAndBackIntoKafka() throws Exception {
         TaggerModel v1 = Workloads.tagger(1, 11);
         TaggerModel v2 = Workloads.tagger(2, 12);
-        String b = kafka.bootstrapServers();
+        String b = KAFKA.bootstrapServers();
         // 1. the live run: v1, a first half, v2 (served before the second half is sent), a second half
         KafkaInference.Settings s = KafkaInference.Settings.of(b, "live-in", "live-out", "live-models")
                 .withGroupId("live").withCheckpointInterval(Duration.ofMillis(500));

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.jobs.inference.KafkaInference;
-import io.stepwise.local.kafka.EmbeddedKafka;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.TaggerModel;
@@ -24,8 +23,6 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,21 +41,12 @@ class StreamingInferenceEndToEndTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(null);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     private static KafkaInference.Settings settings(String name) {
         // a short checkpoint interval so that committed results show up quickly in the test
-        return KafkaInference.Settings.of(kafka.bootstrapServers(), name + "-in", name + "-out", name + "-models")
+        return KafkaInference.Settings.of(KAFKA.bootstrapServers(), name + "-in", name + "-out", name + "-models")
                 .withGroupId(name).withCheckpointInterval(Duration.ofMillis(500));
     }
 
@@ -76,10 +64,10 @@ class StreamingInferenceEndToEndTest {
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
 
-        KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(input));
+        KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(input));
         env.execute("thousand streams");
 
-        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic())) {
             long expected = input.stream().filter(e -> !e.end()).count();
             await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= expected);
             ResultChecks.assertSameAsOffline(model, input, ResultChecks.byStreamAndSeq(out.poll()));
@@ -94,10 +82,10 @@ class StreamingInferenceEndToEndTest {
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
         JobClient job = env.executeAsync("model swap");
-        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic())) {
             // cold start: no version yet, the first half waits in state until v1 is announced
             List<Element> first = Workloads.sentences(50, 2, 1, 1);
-            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(first));
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(first));
             announce(s, v1);
             long n1 = first.stream().filter(e -> !e.end()).count();
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1);
@@ -107,7 +95,7 @@ class StreamingInferenceEndToEndTest {
             // new sequence, so it starts on the newest version under any update policy)
             long probe = 1;
             while (true) {
-                KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(
+                KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(
                         List.of(Element.token("probe", probe, null, "the"), Element.endOf("probe", probe + 1, null))));
                 probe += 2;
                 Thread.sleep(300);
@@ -117,7 +105,7 @@ class StreamingInferenceEndToEndTest {
                 assertThat(probe).as("v2 never served").isLessThan(400);
             }
             List<Element> second = Workloads.sentences(50, 2, 100, 2);
-            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(second));
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(second));
             long probes = (probe - 1) / 2;
             long n2 = second.stream().filter(e -> !e.end()).count();
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1 + probes + n2);
@@ -140,7 +128,7 @@ class StreamingInferenceEndToEndTest {
     private static void announce(KafkaInference.Settings s, Model m) {
         byte[] file = ModelFile.toBytes(m);
         ModelAnnouncement a = ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
-        KafkaTopics.produce(kafka.bootstrapServers(), s.modelTopic(), List.<String[]>of(new String[]{m.name(), a.toJson()}));
+        KafkaTopics.produce(KAFKA.bootstrapServers(), s.modelTopic(), List.<String[]>of(new String[]{m.name(), a.toJson()}));
     }
 
     @Test
@@ -157,11 +145,11 @@ class StreamingInferenceEndToEndTest {
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
 
-        KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), records);
+        KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), records);
         env.execute("dead letters");
 
-        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic());
-             KafkaTopics.Reader dead = new KafkaTopics.Reader(kafka.bootstrapServers(), s.deadLetterTopic())) {
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic());
+             KafkaTopics.Reader dead = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.deadLetterTopic())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= valid.size() && dead.poll().size() >= bad.size());
             ResultChecks.assertSameAsOffline(model, valid, ResultChecks.byStreamAndSeq(out.poll()));
             List<JsonNode> letters = new ArrayList<>();
@@ -188,15 +176,15 @@ class StreamingInferenceEndToEndTest {
         env.setParallelism(4);
         KafkaInference.configure(env, s);
         JobClient job = env.executeAsync("failover");
-        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic())) {
             announce(s, v2);
-            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(before));
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(before));
             // some results committed: at least one checkpoint holds state and model version
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= before.size() / 2);
 
             cluster.terminateTaskManager(0).get();
             cluster.startTaskManager();
-            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(after));
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(after));
 
             await().atMost(Duration.ofSeconds(120)).until(() -> out.poll().size() >= before.size() + after.size());
             Thread.sleep(2000); // anything doubled would show up after the last checkpoint too

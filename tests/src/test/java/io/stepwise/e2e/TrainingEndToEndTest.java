@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.jobs.inference.KafkaInference;
-import io.stepwise.local.kafka.EmbeddedKafka;
 import io.stepwise.jobs.training.KafkaTraining;
 import io.stepwise.jobs.training.TrainingOptions;
 import io.stepwise.model.ModelFile;
@@ -31,8 +30,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,24 +50,15 @@ class TrainingEndToEndTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path modelDir;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(null);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     @Test
     void examplesInVersionsOutAndTheRunningInferenceJobSwitchesToThemWithNothingLost(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        String bootstrap = kafka.bootstrapServers();
+        String bootstrap = KAFKA.bootstrapServers();
         TaggerModel v1 = Workloads.tagger(1, 11);
         byte[] v1File = ModelFile.toBytes(v1);
         // short checkpoint intervals: results and announcements become visible as checkpoints complete
