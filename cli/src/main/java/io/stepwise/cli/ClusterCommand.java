@@ -1,5 +1,7 @@
 package io.stepwise.cli;
 
+import io.stepwise.jobs.config.Durations;
+
 import io.stepwise.local.cluster.ClusterSettings;
 import io.stepwise.local.cluster.LocalFlinkCluster;
 import java.nio.file.Path;

@@ -1,14 +1,16 @@
 package io.stepwise.cli;
 
 import io.stepwise.data.DataFolder;
+import io.stepwise.jobs.config.Durations;
 import io.stepwise.demo.ConsoleView;
 import io.stepwise.demo.DemoFeeder;
 import io.stepwise.demo.DemoModels;
-import io.stepwise.jobs.inference.InferenceOptions;
+import io.stepwise.jobs.inference.InferenceSettings;
+import io.stepwise.kafka.KafkaClient;
 import io.stepwise.jobs.inference.KafkaInference;
 import io.stepwise.local.kafka.EmbeddedKafka;
 import io.stepwise.jobs.training.KafkaTraining;
-import io.stepwise.jobs.training.TrainingOptions;
+import io.stepwise.jobs.training.TrainingSettings;
 import io.stepwise.model.ModelKind;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
@@ -107,9 +109,9 @@ public final class DemoCommand implements Callable<Integer> {
             DemoModels.Trained<SumModel> sum = DemoModels.sum(Durations.parse(sumTraining, "--sum-training").toMillis() / 60000.0, TrainingListener.NONE);
             err.println("demo: sum v1, " + sum.heldOut());
 
-            String bootstrap = kafka.bootstrapServers();
-            KafkaInference.Settings tags = demoSettings(bootstrap, "tokens", "tags", "tagger");
-            KafkaInference.Settings sums = demoSettings(bootstrap, "numbers", "sums", "sum");
+            KafkaClient bootstrap = KafkaClient.of(kafka.bootstrapServers());
+            InferenceSettings tags = demoSettings(bootstrap, "tokens", "tags", "tagger");
+            InferenceSettings sums = demoSettings(bootstrap, "numbers", "sums", "sum");
             Configuration conf = new Configuration();
             int port = freePort(webPort);
             conf.set(RestOptions.PORT, port);
@@ -121,12 +123,13 @@ public final class DemoCommand implements Callable<Integer> {
             if (!noTraining) {
                 // the side training job: it goes on training the tagger on labelled examples streamed into
                 // Kafka and announces each better version on the model topic the inference job reads
-                TrainingOptions training = TrainingOptions.builder(ModelKind.TAGGER, "tagger", dir.resolve("models").toUri().toString())
-                        .startModel(ModelFile.toBytes(tagger.model())).publishEvery(150).round(2, Duration.ofSeconds(8))
-                        .evalFraction(0.15).dataSource("the bundled tagged sample").build();
-                KafkaTraining.configure(env, KafkaTraining.Settings.of(bootstrap, "examples", "models", training)
-                        .withGroupId("demo-training").withDeadLetterTopic("dead-letters")
-                        .withCheckpointInterval(Duration.ofSeconds(1)), "training-");
+                TrainingSettings.Builder training = TrainingSettings.builder().kind(ModelKind.TAGGER).name("tagger")
+                        .modelDir(dir.resolve("models").toUri().toString())
+                        .startModel(ModelFile.toBytes(tagger.model())).publishEvery(150).roundEpochs(2).roundBudget(Duration.ofSeconds(8))
+                        .evalFraction(0.15).dataSource("the bundled tagged sample")
+                        .examplesTopic("examples").modelTopic("models").deadLetterTopic("dead-letters");
+                training.kafka().kafka(bootstrap).groupId("demo-training").checkpointInterval(Duration.ofSeconds(1));
+                KafkaTraining.configure(env, training.build(), "training-");
             }
             announce(bootstrap, "models", tagger.model());
             announce(bootstrap, "models", sum.model());
@@ -140,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
                  ConsoleView view = new ConsoleView(bootstrap, List.of(tags.outputTopic(), sums.outputTopic()), "models", "dead-letters", out,
                          !plain && System.console() != null,
                          () -> String.format("Stepwise demo · Kafka %s · Flink web UI %s · %ds%n  tagger v1: %s%n  sum v1: %s",
-                                 bootstrap, web, (System.currentTimeMillis() - started) / 1000, tagger.heldOut(), sum.heldOut()))) {
+                                 bootstrap.bootstrap(), web, (System.currentTimeMillis() - started) / 1000, tagger.heldOut(), sum.heldOut()))) {
                 Thread feeding = new Thread(feeder, "demo-feeder");
                 feeding.setDaemon(true);
                 feeding.start();
@@ -174,16 +177,16 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static KafkaInference.Settings demoSettings(String bootstrap, String in, String out, String model) {
-        return KafkaInference.Settings.of(bootstrap, in, out, "models")
-                .withGroupId("demo-" + model)
-                .withDeadLetterTopic("dead-letters")
-                // results appear in the view once their checkpoint commits them: keep that short
-                .withCheckpointInterval(Duration.ofSeconds(1))
-                .withOptions(InferenceOptions.defaults().withModelName(model));
+    private static InferenceSettings demoSettings(KafkaClient kafka, String in, String out, String model) {
+        InferenceSettings.Builder b = InferenceSettings.builder().inputTopic(in).outputTopic(out).modelTopic("models")
+                .deadLetterTopic("dead-letters");
+        // results appear in the view once their checkpoint commits them: keep that short
+        b.kafka().kafka(kafka).groupId("demo-" + model).checkpointInterval(Duration.ofSeconds(1));
+        b.serving().modelName(model);
+        return b.build();
     }
 
-    private static void announce(String bootstrap, String topic, Model m) {
+    private static void announce(KafkaClient bootstrap, String topic, Model m) {
         byte[] file = ModelFile.toBytes(m);
         ModelAnnouncement a = ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
         try (KafkaProducer<String, String> p = new KafkaProducer<>(io.stepwise.kafka.KafkaConnectors.producerProperties(bootstrap))) {

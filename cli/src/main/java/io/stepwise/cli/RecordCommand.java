@@ -1,5 +1,6 @@
 package io.stepwise.cli;
 
+import io.stepwise.kafka.KafkaClient;
 import io.stepwise.kafka.KafkaConnectors;
 import io.stepwise.recording.RecordingFormat;
 import io.stepwise.wire.RawRecord;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Writes Kafka topics to a recording file. */
-@Command(name = "record", mixinStandardHelpOptions = true,
+@Command(name = "record", mixinStandardHelpOptions = true, modelTransformer = KafkaClientOptions.class,
         header = "Records Kafka topics into a file (JSON lines) for replays.",
         description = {
             "Reads every partition of the given topics (committed records only) from --from to --to",
@@ -36,9 +37,6 @@ import picocli.CommandLine.Spec;
             "--from/--to take an offset (a number, per partition) or a time (ISO-8601, e.g.",
             "2026-11-29T06:00:00Z); without --to it stops at the end offsets when it starts."})
 public final class RecordCommand implements Callable<Integer> {
-
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
-    String bootstrap;
 
     @Option(names = "--topic", required = true, paramLabel = "T", description = "A topic to record (repeat for several).")
     List<String> topics;
@@ -57,6 +55,7 @@ public final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        KafkaClient bootstrap = KafkaClientOptions.client(spec);
         List<RawRecord> records = new ArrayList<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(bootstrap, "stepwise-record"))) {
             List<TopicPartition> parts = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.stepwise.cli;
 
+import io.stepwise.kafka.KafkaClient;
 import io.stepwise.kafka.KafkaConnectors;
 import io.stepwise.recording.RecordingFormat;
 import io.stepwise.wire.RawRecord;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Produces a recording back into Kafka. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", mixinStandardHelpOptions = true, modelTransformer = KafkaClientOptions.class,
         header = "Produces a recording back into Kafka, keeping keys and timing.",
         description = {
             "Sends each recorded record to its topic (or the one --topic-map names) with its key and",
@@ -33,9 +34,6 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--file", required = true, paramLabel = "FILE", description = "A recording made by 'stepwise record'.")
     Path file;
-
-    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT")
-    String bootstrap;
 
     @Option(names = "--topic-map", paramLabel = "OLD=NEW", description = "Send records of topic OLD to NEW (repeat for several).")
     Map<String, String> topicMap = new HashMap<>();
@@ -48,6 +46,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        KafkaClient bootstrap = KafkaClientOptions.client(spec);
         double factor = parseSpeed(speed);
         List<RawRecord> records = new ArrayList<>();
         int n = 0;

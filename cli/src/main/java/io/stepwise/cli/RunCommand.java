@@ -1,10 +1,9 @@
 package io.stepwise.cli;
 
+
 import io.stepwise.local.cluster.FlinkRest;
-import io.stepwise.jobs.inference.InferenceOptions;
-import io.stepwise.jobs.inference.KafkaInference;
-import io.stepwise.jobs.inference.ReplayInference;
-import io.stepwise.jobs.inference.UpdatePolicy;
+import io.stepwise.jobs.inference.InferenceJobMain;
+import io.stepwise.jobs.inference.InferenceSettings;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import java.io.IOException;
@@ -25,7 +24,10 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -59,10 +61,6 @@ public final class RunCommand implements Runnable {
                 description = "Checkpoint storage, a local folder or a Flink FileSystem URI (default: target/checkpoints locally, the cluster's own with --jobmanager).")
         String checkpointDir;
 
-        @Option(names = "--checkpoint-interval", defaultValue = "5s", paramLabel = "DURATION",
-                description = "Checkpoint interval; results are committed to Kafka at this pace (default: ${DEFAULT-VALUE}).")
-        String checkpointInterval;
-
         @Option(names = "--state-backend", description = "hashmap or rocksdb (default: hashmap locally, the cluster's own with --jobmanager).")
         String stateBackend;
 
@@ -78,10 +76,6 @@ public final class RunCommand implements Runnable {
 
         @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
         picocli.CommandLine.Model.CommandSpec mixee;
-
-        Duration interval() {
-            return Durations.parse(checkpointInterval, "--checkpoint-interval");
-        }
 
         StreamExecutionEnvironment environment() throws IOException, InterruptedException {
             Configuration conf = new Configuration();
@@ -185,7 +179,7 @@ public final class RunCommand implements Runnable {
         }
     }
 
-    @Command(name = "infer", mixinStandardHelpOptions = true,
+    @Command(name = "infer", mixinStandardHelpOptions = true, modelTransformer = Infer.Options.class,
             header = "Runs the streaming inference job: one LSTM step per element, a result at once.",
             description = {
                 "Reads elements from --input-topic (key = stream id), runs one LSTM step per element on",
@@ -193,116 +187,39 @@ public final class RunCommand implements Runnable {
                 "model version. Model versions come from --model-topic (read from its beginning) and are",
                 "swapped in without a restart. Results are written in Kafka transactions (exactly-once):",
                 "read them with isolation.level=read_committed; they appear as checkpoints complete.",
-                "Topics that don't exist are created."})
+                "Topics that don't exist are created. The job's own options are those of",
+                "`flink run -c io.stepwise.jobs.inference.InferenceJobMain jobs.jar`."})
     static final class Infer implements Callable<Integer> {
 
-        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (not with --replay).")
-        String bootstrap;
+        /** The job's options, declared in the jobs module (InferenceSettings), shown and taken here. */
+        static final class Options implements CommandLine.IModelTransformer {
+            @Override
+            public CommandSpec transform(CommandSpec spec) {
+                return JobOptions.addTo(spec, InferenceSettings.OPTIONS, InferenceSettings.Builder::new);
+            }
+        }
 
-        @Option(names = "--input-topic", required = true, description = "Elements, JSON (wire format v1); with --replay, the recorded topic that holds them.")
-        String inputTopic;
-
-        @Option(names = "--output-topic", description = "Results, JSON (not with --replay).")
-        String outputTopic;
-
-        @Option(names = "--replay", paramLabel = "FILE",
-                description = "Run over a recording ('stepwise record') instead of Kafka: event time from the recorded order,"
-                        + " model versions in force where they were recorded; results to --output.")
-        Path replay;
-
-        @Option(names = "--output", paramLabel = "FILE", description = "With --replay: the results file (dead letters beside it, .dead-letters).")
-        Path output;
-
-        @Option(names = "--model-topic", required = true, description = "Model version announcements (with --replay: the recorded topic).")
-        String modelTopic;
-
-        @Option(names = "--dead-letter-topic", description = "Records that could not be used (default: <output-topic>-dead-letters).")
-        String deadLetterTopic;
-
-        @Option(names = "--model", paramLabel = "FILE", description = "Serve this model file from the start (else wait for the model topic).")
-        Path model;
-
-        @Option(names = "--model-name", description = "Serve only announcements of this model (default: the first one seen, or --model's).")
-        String modelName;
-
-        @Option(names = "--group-id", defaultValue = "stepwise-infer", description = "Consumer group; a restarted job resumes at its offsets (default: ${DEFAULT-VALUE}).")
-        String groupId;
-
-        @Option(names = "--idle-timeout", defaultValue = "30m", paramLabel = "DURATION", description = "A stream idle this long loses its state (default: ${DEFAULT-VALUE}).")
-        String idleTimeout;
-
-        @Option(names = "--max-pending", defaultValue = "1000", description = "Elements kept per stream while no model version exists yet (default: ${DEFAULT-VALUE}).")
-        int maxPending;
-
-        @Option(names = "--update-policy", paramLabel = "pin|switch|rewarm",
-                description = "What a stream in mid-sequence does when a new version arrives (default: pin for taggers, rewarm for sums).")
-        String updatePolicy;
-
-        @Option(names = "--rewarm-window", defaultValue = "16", description = "Elements kept per stream to rewarm its state under a new version (default: ${DEFAULT-VALUE}).")
-        int rewarmWindow;
-
-        @Option(names = "--at-least-once", description = "Write results without transactions (lower latency; duplicates possible after a failure).")
-        boolean atLeastOnce;
-
-        @Option(names = "--partitions", defaultValue = "2", description = "Partitions of topics this job creates (default: ${DEFAULT-VALUE}).")
-        int partitions;
+        @Spec
+        CommandSpec spec;
 
         @Mixin
         Cluster cluster;
 
         @Override
         public Integer call() throws Exception {
-            byte[] initial = null;
-            String name = modelName;
-            if (model != null) {
-                initial = Files.readAllBytes(model);
-                Model m = ModelFile.fromBytes(initial, model.toString());
-                name = name == null ? m.name() : name;
-                System.err.println("stepwise: serving " + m.name() + " v" + m.version() + " from " + model + " until a newer version is announced");
+            InferenceSettings s = JobOptions.settings(spec.commandLine().getParseResult(), InferenceSettings.OPTIONS,
+                    InferenceSettings.Builder::new).build();
+            if (s.initialModel() != null) {
+                Model m = ModelFile.fromBytes(s.initialModel(), "--model");
+                System.err.println("stepwise: serving " + m.name() + " v" + m.version() + " from --model until a newer version is announced");
             }
-            if (replay != null) {
-                return replay(initial, name);
-            }
-            if (bootstrap == null || outputTopic == null) {
-                throw new IllegalArgumentException("--bootstrap and --output-topic are required (or --replay FILE --output FILE)");
-            }
-            InferenceOptions options = options(name);
-            KafkaInference.Settings s = KafkaInference.Settings.of(bootstrap, inputTopic, outputTopic, modelTopic)
-                    .withGroupId(groupId).withInitialModel(initial).withOptions(options)
-                    .withCheckpointInterval(cluster.interval())
-                    .withDelivery(atLeastOnce ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE)
-                    .withPartitions(partitions);
-            if (deadLetterTopic != null) {
-                s = s.withDeadLetterTopic(deadLetterTopic);
+            if (s.recording() != null && cluster.detached) {
+                throw new IllegalArgumentException("a run over a recording writes its results file when it ends; it cannot be --detached");
             }
             StreamExecutionEnvironment env = cluster.environment();
-            KafkaInference.configure(env, s);
-            cluster.execute(env, "stepwise infer " + inputTopic + " -> " + outputTopic);
-            return 0;
-        }
-
-        private InferenceOptions options(String name) {
-            return InferenceOptions.defaults().withModelName(name)
-                    .withIdleTimeout(Durations.parse(idleTimeout, "--idle-timeout")).withMaxPendingPerStream(maxPending)
-                    .withUpdatePolicy(updatePolicy == null ? null : UpdatePolicy.parse(updatePolicy)).withRewarmWindow(rewarmWindow);
-        }
-
-        private int replay(byte[] initial, String name) throws Exception {
-            if (output == null) {
-                throw new IllegalArgumentException("--replay needs --output FILE");
-            }
-            ReplayInference.Settings s = new ReplayInference.Settings(replay, output, inputTopic, modelTopic, initial, options(name));
-            java.nio.file.Path work = Files.createTempDirectory("stepwise-replay-");
-            try {
-                StreamExecutionEnvironment env = cluster.environment();
-                ReplayInference.configure(env, s, work);
-                env.execute("stepwise replay " + replay.getFileName());
-                long n = ReplayInference.finish(work, s);
-                System.err.println("stepwise: replay wrote " + n + " results to " + output + " (dead letters: " + s.deadLetterOutput() + ")");
-            } finally {
-                try (var paths = Files.walk(work)) {
-                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+            try (InferenceJobMain.Prepared job = InferenceJobMain.prepare(env, s)) {
+                cluster.execute(env, job.name());
+                job.finish();
             }
             return 0;
         }

@@ -2,6 +2,7 @@ package io.stepwise.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.kafka.KafkaClient;
 import io.stepwise.kafka.KafkaConnectors;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class ConsoleView implements AutoCloseable {
     private long results;
     private long deadLetters;
 
-    public ConsoleView(String bootstrap, List<String> topics, String modelTopic, String deadLetterTopic, PrintWriter out, boolean redraw,
+    public ConsoleView(KafkaClient bootstrap, List<String> topics, String modelTopic, String deadLetterTopic, PrintWriter out, boolean redraw,
                        Supplier<String> header) {
         this.consumer = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(bootstrap, "stepwise-demo-console"));
         List<String> all = new ArrayList<>(topics);

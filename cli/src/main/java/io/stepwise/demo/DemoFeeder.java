@@ -1,5 +1,6 @@
 package io.stepwise.demo;
 
+import io.stepwise.kafka.KafkaClient;
 import io.stepwise.kafka.KafkaConnectors;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.ElementCodec;
@@ -30,7 +31,7 @@ public final class DemoFeeder implements Runnable, AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private volatile boolean running = true;
 
-    public DemoFeeder(String bootstrap, String tokenTopic, String numberTopic, List<List<String>> sentences,
+    public DemoFeeder(KafkaClient bootstrap, String tokenTopic, String numberTopic, List<List<String>> sentences,
                       int chatStreams, int meters, double perSecond) {
         this.producer = new KafkaProducer<>(KafkaConnectors.producerProperties(bootstrap));
         this.tokenTopic = tokenTopic;
@@ -105,7 +106,7 @@ public final class DemoFeeder implements Runnable, AutoCloseable {
      * Streams labelled examples for the side training job, cycling through {@code sentences} at a
      * few per second, while {@code feeder} runs.
      */
-    public static void feedExamples(String bootstrap, String topic, List<io.stepwise.train.TaggedSentence> sentences, DemoFeeder feeder) {
+    public static void feedExamples(KafkaClient bootstrap, String topic, List<io.stepwise.train.TaggedSentence> sentences, DemoFeeder feeder) {
         try (KafkaProducer<String, String> p = new KafkaProducer<>(KafkaConnectors.producerProperties(bootstrap))) {
             for (int i = 0; feeder.running; i++) {
                 io.stepwise.train.TaggedSentence s = sentences.get(i % sentences.size());

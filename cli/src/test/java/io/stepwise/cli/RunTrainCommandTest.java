@@ -2,8 +2,7 @@ package io.stepwise.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stepwise.jobs.training.KafkaTraining;
-import io.stepwise.jobs.training.TrainingOptions;
+import io.stepwise.jobs.training.TrainingSettings;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.ModelKind;
 import io.stepwise.model.ModelMeta;
@@ -29,7 +28,7 @@ class RunTrainCommandTest {
         return all;
     }
 
-    private static KafkaTraining.Settings settings(String... more) throws Exception {
+    private static TrainingSettings settings(String... more) throws Exception {
         RunTrainCommand cmd = new RunTrainCommand();
         new CommandLine(cmd).parseArgs(args(more));
         return cmd.settings();
@@ -52,31 +51,33 @@ class RunTrainCommandTest {
 
     @Test
     void theOptionsBecomeTheJobsSettings() throws Exception {
-        KafkaTraining.Settings s = settings("--kind", "sum", "--from", sumModel().toString(), "--publish-every", "2m",
+        TrainingSettings s = settings("--kind", "sum", "--from", sumModel().toString(), "--publish-every", "2m",
                 "--eval-fraction", "0.2", "--model-dir", dir.resolve("models").toString(), "--publish", "always");
 
-        TrainingOptions o = s.options();
+        TrainingSettings o = s;
         assertThat(o.kind()).isEqualTo(ModelKind.SUM);
         assertThat(o.name()).as("the starting model's name").isEqualTo("meter");
         assertThat(o.startModel()).isNotNull();
         assertThat(o.publishEveryInterval()).isEqualTo(Duration.ofMinutes(2));
         assertThat(o.publishEveryExamples()).isZero();
         assertThat(o.evalFraction()).isEqualTo(0.2);
-        assertThat(o.publish()).isEqualTo(TrainingOptions.Publish.ALWAYS);
+        assertThat(o.publish()).isEqualTo(TrainingSettings.Publish.ALWAYS);
         assertThat(o.modelDir()).isEqualTo(dir.resolve("models").toUri().toString());
         assertThat(s.deadLetterTopic()).isEqualTo("ex-dead-letters");
     }
 
     @Test
     void aCountScheduleAndTheKindsDefaults() throws Exception {
-        TrainingOptions o = settings("--kind", "tagger", "--publish-every", "250").options();
+        TrainingSettings o = settings("--kind", "tagger", "--publish-every", "250");
 
         assertThat(o.name()).isEqualTo("tagger");
         assertThat(o.publishEveryExamples()).isEqualTo(250);
         assertThat(o.publishEveryInterval()).isNull();
         assertThat(o.startModel()).isNull();
         assertThat(o.modelDir()).startsWith("file:/").matches(".*/target/models/?");
-        assertThat(o.learningRate()).isEqualTo(TrainingOptions.builder(ModelKind.TAGGER, "t", "file:///x").build().learningRate());
+        assertThat(o.learningRate()).isEqualTo(TrainingSettings.builder().withoutKafka().kind(ModelKind.TAGGER).build().learningRate());
+        assertThat(o.kafka().groupId()).isEqualTo("stepwise-train");
+        assertThat(o.kafka().checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

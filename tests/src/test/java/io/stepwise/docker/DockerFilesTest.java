@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
+import io.stepwise.jobs.inference.InferenceJobMain;
+import io.stepwise.jobs.inference.InferenceSettings;
+import io.stepwise.jobs.training.TrainingJobMain;
+import io.stepwise.jobs.training.TrainingSettings;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -294,10 +298,15 @@ class DockerFilesTest {
             assertThat(conf).as(name(d)).containsEntry("state.backend.type", "rocksdb")
                     .containsEntry("execution.checkpointing.incremental", "true");
             assertThat(job(d)).as(name(d)).containsEntry("upgradeMode", "savepoint");
-            // the job sets these itself, so its arguments must agree with the deployment
-            assertThat(argument(d, "--checkpoint-dir")).as(name(d)).isEqualTo(conf.get("execution.checkpointing.dir"));
-            assertThat(argument(d, "--state-backend")).as(name(d)).isEqualTo(conf.get("state.backend.type"));
-            assertThat(argument(d, "--parallelism")).as(name(d)).isEqualTo(String.valueOf(job(d).get("parallelism")));
+            // the arguments are options the entry class takes: its own parser reads them without complaint
+            String[] args = list(job(d).get("args")).stream().map(String::valueOf).toArray(String[]::new);
+            String entry = String.valueOf(job(d).get("entryClass"));
+            assertThat(entry).as(name(d)).isIn(InferenceJobMain.class.getName(), TrainingJobMain.class.getName());
+            if (entry.equals(InferenceJobMain.class.getName())) {
+                assertThat(InferenceSettings.parse(args).kafka().kafka().bootstrap()).as(name(d)).isEqualTo(argument(d, "--bootstrap"));
+            } else {
+                assertThat(TrainingSettings.parse(args).kafka().kafka().bootstrap()).as(name(d)).isEqualTo(argument(d, "--bootstrap"));
+            }
             String modelDir = argument(d, "--model-dir");
             if (modelDir != null) {
                 assertThat(mounts).as("%s: --model-dir on the shared volume", name(d)).contains(modelDir.replaceFirst("^file://", ""));

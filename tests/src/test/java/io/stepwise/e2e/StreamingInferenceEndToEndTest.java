@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.jobs.inference.InferenceSettings;
 import io.stepwise.jobs.inference.KafkaInference;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
@@ -44,10 +45,18 @@ class StreamingInferenceEndToEndTest {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
-    private static KafkaInference.Settings settings(String name) {
+    private static InferenceSettings.Builder settings(String name) {
+        InferenceSettings.Builder b = InferenceSettings.builder().bootstrap(KAFKA.bootstrapServers())
+                .inputTopic(name + "-in").outputTopic(name + "-out").modelTopic(name + "-models");
         // a short checkpoint interval so that committed results show up quickly in the test
-        return KafkaInference.Settings.of(KAFKA.bootstrapServers(), name + "-in", name + "-out", name + "-models")
-                .withGroupId(name).withCheckpointInterval(Duration.ofMillis(500));
+        b.kafka().groupId(name).checkpointInterval(Duration.ofMillis(500));
+        return b;
+    }
+
+    /** {@code b} serving {@code model} from the start and stopping at the input's end. */
+    private static InferenceSettings boundedWith(InferenceSettings.Builder b, Model model) {
+        b.initialModel(ModelFile.toBytes(model)).kafka().bounded(true);
+        return b.build();
     }
 
     private static StreamExecutionEnvironment env() {
@@ -60,7 +69,7 @@ class StreamingInferenceEndToEndTest {
     void aThousandInterleavedStreamsGetWhatOfflinePredictionGives() throws Exception {
         TaggerModel model = Workloads.tagger(1, 11);
         List<Element> input = Workloads.sentences(1000, 2, 1, 5);
-        KafkaInference.Settings s = settings("thousand").withInitialModel(ModelFile.toBytes(model)).bounded(true);
+        InferenceSettings s = boundedWith(settings("thousand"), model);
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
 
@@ -78,7 +87,7 @@ class StreamingInferenceEndToEndTest {
     void aModelAnnouncedMidStreamServesEverythingAfterItWithNothingLost() throws Exception {
         TaggerModel v1 = Workloads.tagger(1, 11);
         TaggerModel v2 = Workloads.tagger(2, 12);
-        KafkaInference.Settings s = settings("swap");
+        InferenceSettings s = settings("swap").build();
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
         JobClient job = env.executeAsync("model swap");
@@ -125,7 +134,7 @@ class StreamingInferenceEndToEndTest {
         }
     }
 
-    private static void announce(KafkaInference.Settings s, Model m) {
+    private static void announce(InferenceSettings s, Model m) {
         byte[] file = ModelFile.toBytes(m);
         ModelAnnouncement a = ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
         KafkaTopics.produce(KAFKA.bootstrapServers(), s.modelTopic(), List.<String[]>of(new String[]{m.name(), a.toJson()}));
@@ -141,7 +150,7 @@ class StreamingInferenceEndToEndTest {
         for (int i = 0; i < bad.size(); i++) {
             records.add(7 * i + 3, new String[]{"meter-" + i, bad.get(i)});
         }
-        KafkaInference.Settings s = settings("dead").withInitialModel(ModelFile.toBytes(model)).bounded(true);
+        InferenceSettings s = boundedWith(settings("dead"), model);
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
 
@@ -170,7 +179,7 @@ class StreamingInferenceEndToEndTest {
         var v2 = Workloads.sum(2, 4);
         List<Element> before = Workloads.numbers(300, 8, 1, 21);
         List<Element> after = Workloads.numbers(300, 8, 9, 22);
-        KafkaInference.Settings s = settings("failover");
+        InferenceSettings s = settings("failover").build();
         StreamExecutionEnvironment env = env();
         // every slot of both TaskManagers busy, so that killing one certainly fails running tasks
         env.setParallelism(4);

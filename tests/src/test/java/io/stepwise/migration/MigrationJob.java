@@ -1,7 +1,7 @@
 package io.stepwise.migration;
 
 import io.stepwise.jobs.inference.InferenceJob;
-import io.stepwise.jobs.inference.InferenceOptions;
+import io.stepwise.jobs.inference.ServingSettings;
 import io.stepwise.wire.KeyedJson;
 import io.stepwise.wire.RawRecord;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ final class MigrationJob {
      * is in the savepoint: with the default 30 minutes, every stream of a savepoint restored later
      * than that expires the moment the job starts (as it would in production after such a gap).
      */
-    static final InferenceOptions OPTIONS = InferenceOptions.defaults().withIdleTimeout(Duration.ofDays(36_500));
+    static final ServingSettings OPTIONS = ServingSettings.builder().idleTimeout(Duration.ofDays(36_500)).build();
 
     /** Of the keyed operator: its state is split in key groups over two subtasks. */
     static final int PARALLELISM = 2;

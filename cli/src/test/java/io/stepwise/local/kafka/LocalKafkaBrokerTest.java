@@ -2,6 +2,7 @@ package io.stepwise.local.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stepwise.kafka.KafkaClient;
 import io.stepwise.kafka.KafkaConnectors;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class LocalKafkaBrokerTest {
     }
 
     private static List<String> readAll(String bootstrap, String topic) {
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(bootstrap, "t-" + System.nanoTime()))) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(KafkaClient.of(bootstrap), "t-" + System.nanoTime()))) {
             c.subscribe(List.of(topic));
             List<String> values = new ArrayList<>();
             long until = System.currentTimeMillis() + 30_000;
@@ -48,8 +49,8 @@ class LocalKafkaBrokerTest {
         int controller = freePort();
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(port, controller, dir)) {
             assertThat(broker.bootstrapServers()).isEqualTo("localhost:" + port);
-            KafkaConnectors.ensureTopics(broker.bootstrapServers(), Set.of("t"), 1);
-            try (KafkaProducer<String, String> p = new KafkaProducer<>(KafkaConnectors.producerProperties(broker.bootstrapServers()))) {
+            KafkaConnectors.ensureTopics(KafkaClient.of(broker.bootstrapServers()), Set.of("t"), 1);
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(KafkaConnectors.producerProperties(KafkaClient.of(broker.bootstrapServers())))) {
                 p.send(new ProducerRecord<>("t", "k", "hello")).get();
             }
         }

@@ -25,11 +25,11 @@ public final class InferenceJob {
     private final Source<RawRecord, ?, ?> modelVersions;
     private final Sink<KeyedJson> results;
     private final Sink<KeyedJson> deadLetters;
-    private final InferenceOptions options;
+    private final ServingSettings options;
     private final byte[] initialModel;
 
     public InferenceJob(Source<RawRecord, ?, ?> elements, Source<RawRecord, ?, ?> modelVersions,
-                        Sink<KeyedJson> results, Sink<KeyedJson> deadLetters, InferenceOptions options, byte[] initialModel) {
+                        Sink<KeyedJson> results, Sink<KeyedJson> deadLetters, ServingSettings options, byte[] initialModel) {
         this.elements = elements;
         this.modelVersions = modelVersions;
         this.results = results;
@@ -63,7 +63,7 @@ public final class InferenceJob {
      * both record streams cut from one recording.
      */
     public static void wire(DataStream<RawRecord> elementRecords, DataStream<RawRecord> modelRecords, Sink<KeyedJson> results,
-                            Sink<KeyedJson> deadLetters, InferenceOptions options, byte[] initialModel, String prefix) {
+                            Sink<KeyedJson> deadLetters, ServingSettings options, byte[] initialModel, String prefix) {
         SingleOutputStreamOperator<SourcedElement> parsed = elementRecords
                 .process(new ParseElements()).uid(prefix + "parse-elements").name("parse elements");
         SingleOutputStreamOperator<ModelAnnouncement> announcements = modelRecords

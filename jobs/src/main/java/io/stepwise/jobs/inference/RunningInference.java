@@ -65,7 +65,7 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     static final ListStateDescriptor<SourcedElement> PENDING = new ListStateDescriptor<>("pending", SourcedElement.class);
     static final ListStateDescriptor<TimedElement> ALIGNED = new ListStateDescriptor<>("aligned", TimedElement.class);
 
-    private final InferenceOptions options;
+    private final ServingSettings options;
     /** The model file given with --model, served until a newer version is announced; may be null. */
     private final byte[] initialModel;
 
@@ -78,7 +78,7 @@ public class RunningInference extends KeyedBroadcastProcessFunction<String, Sour
     private transient Map<Integer, ServedModel> loaded;
     private transient Counters counters;
 
-    public RunningInference(InferenceOptions options, byte[] initialModel) {
+    public RunningInference(ServingSettings options, byte[] initialModel) {
         this.options = options;
         this.initialModel = initialModel;
     }

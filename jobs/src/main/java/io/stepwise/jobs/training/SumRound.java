@@ -15,10 +15,10 @@ import java.util.Map;
 /** Sum models: lstm-core's {@link SumTrainer} on the given sequences; scored by the RMSE of the running sums. */
 final class SumRound implements TrainingRound {
 
-    private final TrainingOptions options;
+    private final TrainingSettings options;
     private final SumTrainer.Settings trainer;
 
-    SumRound(TrainingOptions options) {
+    SumRound(TrainingSettings options) {
         this.options = options;
         // one thread: a Flink task slot is about one core; steps and minutes bound only generated-data runs
         this.trainer = SumTrainer.Settings.builder()

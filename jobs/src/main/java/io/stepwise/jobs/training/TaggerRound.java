@@ -16,10 +16,10 @@ import java.util.Map;
 /** Taggers: lstm-core's {@link TaggerTrainer}, vocabularies grown by each round's new words; scored by token accuracy. */
 final class TaggerRound implements TrainingRound {
 
-    private final TrainingOptions options;
+    private final TrainingSettings options;
     private final TaggerTrainer.Settings trainer;
 
-    TaggerRound(TrainingOptions options) {
+    TaggerRound(TrainingSettings options) {
         this.options = options;
         this.trainer = TaggerTrainer.Settings.builder()
                 .embeddingDim(options.embeddingDim()).hiddenSize(options.hiddenSize()).numLayers(options.numLayers())

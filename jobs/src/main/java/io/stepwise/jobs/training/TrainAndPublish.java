@@ -53,7 +53,7 @@ public class TrainAndPublish extends KeyedProcessFunction<String, LabelledExampl
     static final ValueStateDescriptor<byte[]> WORKING = new ValueStateDescriptor<>("working-model",
             PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
-    private final TrainingOptions options;
+    private final TrainingSettings options;
     private final int startVersion;
 
     private transient MapState<Long, String> examples;
@@ -64,7 +64,7 @@ public class TrainAndPublish extends KeyedProcessFunction<String, LabelledExampl
     private transient ModelStore store;
     private transient Metrics metrics;
 
-    public TrainAndPublish(TrainingOptions options) {
+    public TrainAndPublish(TrainingSettings options) {
         this.options = options;
         if (options.startModel() != null) {
             Model start = ModelFile.fromBytes(options.startModel(), "the starting model");
@@ -157,7 +157,7 @@ public class TrainAndPublish extends KeyedProcessFunction<String, LabelledExampl
             LOG.info("model {}: no training examples among the {} kept yet; waiting for more", name, p.kept());
             return;
         }
-        if (servingModel != null && heldOut.isEmpty() && options.publish() == TrainingOptions.Publish.BETTER) {
+        if (servingModel != null && heldOut.isEmpty() && options.publish() == TrainingSettings.Publish.BETTER) {
             LOG.info("model {}: no held-out examples among the {} kept yet, so no version could be shown better; waiting for more",
                     name, p.kept());
             return;
@@ -180,7 +180,7 @@ public class TrainAndPublish extends KeyedProcessFunction<String, LabelledExampl
 
         Score score = heldOut.isEmpty() ? null : training.score(candidate, heldOut);
         Score servingScore = heldOut.isEmpty() || servingModel == null ? null : training.score(servingModel, heldOut);
-        boolean publish = servingModel == null || options.publish() == TrainingOptions.Publish.ALWAYS || score.beats(servingScore);
+        boolean publish = servingModel == null || options.publish() == TrainingSettings.Publish.ALWAYS || score.beats(servingScore);
         String versus = servingScore == null ? "" : " vs " + servingScore.value() + " of serving v" + p.servingVersion;
         if (!publish) {
             metrics.notBetter.inc();

@@ -25,9 +25,9 @@ public final class TrainingJob {
     private final Source<RawRecord, ?, ?> examples;
     private final Sink<KeyedJson> modelVersions;
     private final Sink<KeyedJson> deadLetters;
-    private final TrainingOptions options;
+    private final TrainingSettings options;
 
-    public TrainingJob(Source<RawRecord, ?, ?> examples, Sink<KeyedJson> modelVersions, Sink<KeyedJson> deadLetters, TrainingOptions options) {
+    public TrainingJob(Source<RawRecord, ?, ?> examples, Sink<KeyedJson> modelVersions, Sink<KeyedJson> deadLetters, TrainingSettings options) {
         this.examples = examples;
         this.modelVersions = modelVersions;
         this.deadLetters = deadLetters;

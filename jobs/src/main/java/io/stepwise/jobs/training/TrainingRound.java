@@ -14,7 +14,7 @@ import java.util.Map;
  */
 interface TrainingRound {
 
-    static TrainingRound of(TrainingOptions options) {
+    static TrainingRound of(TrainingSettings options) {
         return switch (options.kind()) {
             case TAGGER -> new TaggerRound(options);
             case SUM -> new SumRound(options);
@@ -37,7 +37,7 @@ interface TrainingRound {
     Map<String, Object> settings();
 
     /** The round's bounds, which every kind records beside its trainer's settings. */
-    static Map<String, Object> roundBounds(TrainingOptions options) {
+    static Map<String, Object> roundBounds(TrainingSettings options) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("epochs_per_round", options.roundEpochs());
         m.put("round_budget_seconds", options.roundBudget().toMillis() / 1000.0);

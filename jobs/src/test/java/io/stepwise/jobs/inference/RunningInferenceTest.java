@@ -55,7 +55,7 @@ class RunningInferenceTest {
         return ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
     }
 
-    private void open(InferenceOptions options, Model initial) throws Exception {
+    private void open(ServingSettings options, Model initial) throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new RunningInference(options, initial == null ? null : ModelFile.toBytes(initial)),
                 SourcedElement::stream, Types.STRING, RunningInference.MODEL_VERSIONS);
@@ -122,7 +122,7 @@ class RunningInferenceTest {
     @Test
     void interleavedStreamsEachGetTheirOwnStateAndMatchTheOfflinePrediction() throws Exception {
         TaggerModel m = tagger(1, 7);
-        open(InferenceOptions.defaults(), m);
+        open(ServingSettings.defaults(), m);
 
         send(token("a", 1, "the"), token("b", 1, "a"), token("a", 2, "dog"), token("b", 2, "cat"),
                 token("a", 3, "ate"), token("b", 3, "ate"), token("a", 4, "zebra"));
@@ -144,7 +144,7 @@ class RunningInferenceTest {
     @Test
     void anEndMarkerResetsTheStreamAndLeavesNothingBehind() throws Exception {
         TaggerModel m = tagger(1, 7);
-        open(InferenceOptions.defaults(), m);
+        open(ServingSettings.defaults(), m);
 
         send(token("a", 1, "the"), token("a", 2, "dog"), end("a", 3));
         assertThat(keyedStateEntries()).isZero();
@@ -158,7 +158,7 @@ class RunningInferenceTest {
     @Test
     void duplicatesAreDroppedAndDoNotChangeLaterResults() throws Exception {
         SumModel m = sum(1, 6, 3);
-        open(InferenceOptions.defaults(), m);
+        open(ServingSettings.defaults(), m);
 
         send(value("s", 1, 10), value("s", 2, 20), value("s", 2, 20), value("s", 1, 10), value("s", 3, 30));
 
@@ -174,7 +174,7 @@ class RunningInferenceTest {
     @Test
     void anIdleStreamLosesItsStateAndStartsFresh() throws Exception {
         SumModel m = sum(1, 6, 3);
-        open(InferenceOptions.defaults().withIdleTimeout(IDLE), m);
+        open(ServingSettings.builder().idleTimeout(IDLE).build(), m);
 
         harness.setProcessingTime(1_000);
         send(value("s", 1, 5));
@@ -195,7 +195,7 @@ class RunningInferenceTest {
     void aNewVersionIsServedForNewElementsWithoutARestart() throws Exception {
         TaggerModel v1 = tagger(1, 7);
         TaggerModel v2 = tagger(2, 99);
-        open(InferenceOptions.defaults(), v1);
+        open(ServingSettings.defaults(), v1);
 
         send(token("a", 1, "the"));
         harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
@@ -210,7 +210,7 @@ class RunningInferenceTest {
     @Test
     void badAnnouncementsAreRejectedAndThePreviousVersionKeepsServing() throws Exception {
         TaggerModel v2 = tagger(2, 7);
-        open(InferenceOptions.defaults(), null);
+        open(ServingSettings.defaults(), null);
         harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
 
         ModelAnnouncement older = announce(tagger(1, 8));
@@ -237,7 +237,7 @@ class RunningInferenceTest {
     @Test
     void elementsWaitForTheFirstVersionAndAreThenProcessedInOrder() throws Exception {
         TaggerModel m = tagger(1, 7);
-        open(InferenceOptions.defaults().withMaxPendingPerStream(3), null);
+        open(ServingSettings.builder().maxPendingPerStream(3).build(), null);
 
         send(token("a", 1, "the"), token("a", 2, "dog"), token("b", 1, "a"), token("a", 3, "ate"), token("a", 4, "apple"));
         assertThat(results()).isEmpty();
@@ -254,7 +254,7 @@ class RunningInferenceTest {
     @Test
     void anElementOfTheWrongKindIsDeadLetteredAndTheStreamContinues() throws Exception {
         SumModel m = sum(1, 6, 3);
-        open(InferenceOptions.defaults(), m);
+        open(ServingSettings.defaults(), m);
 
         send(value("s", 1, 10), token("s", 2, "dog"), value("s", 3, 5));
 
@@ -264,7 +264,7 @@ class RunningInferenceTest {
 
     @Test
     void aVersionWithAnotherHiddenSizeResetsTheStreamsItMeets() throws Exception {
-        open(InferenceOptions.defaults(), sum(1, 6, 3));
+        open(ServingSettings.defaults(), sum(1, 6, 3));
         send(value("s", 1, 10));
         SumModel wider = sum(2, 9, 4);
         harness.processBroadcastElement(new StreamRecord<>(announce(wider)));
@@ -282,7 +282,7 @@ class RunningInferenceTest {
     void pinFinishesASentenceOnTheVersionItStartedWithAndStartsNewOnesOnTheNewest() throws Exception {
         TaggerModel v1 = tagger(1, 7);
         TaggerModel v2 = tagger(2, 99);
-        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.PIN), v1);
+        open(ServingSettings.builder().updatePolicy(UpdatePolicy.PIN).build(), v1);
 
         send(token("a", 1, "the"), token("a", 2, "dog"));
         harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
@@ -299,7 +299,7 @@ class RunningInferenceTest {
     void switchKeepsTheStateAndContinuesWithTheNewWeightsAtOnce() throws Exception {
         TaggerModel v1 = tagger(1, 7);
         TaggerModel v2 = tagger(2, 99);
-        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.SWITCH), v1);
+        open(ServingSettings.builder().updatePolicy(UpdatePolicy.SWITCH).build(), v1);
 
         send(token("a", 1, "the"), token("a", 2, "dog"));
         harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
@@ -320,7 +320,7 @@ class RunningInferenceTest {
     void rewarmRecomputesTheStateFromTheLastElementsUnderTheNewVersion() throws Exception {
         SumModel v1 = sum(1, 6, 3);
         SumModel v2 = sum(2, 6, 4);
-        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.REWARM).withRewarmWindow(3), v1);
+        open(ServingSettings.builder().updatePolicy(UpdatePolicy.REWARM).rewarmWindow(3).build(), v1);
 
         send(value("m", 1, 10), value("m", 2, 20), value("m", 3, 30), value("m", 4, 40));
         harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
@@ -335,15 +335,15 @@ class RunningInferenceTest {
 
     @Test
     void sumsRewarmAndTaggersPinByDefault() {
-        assertThat(InferenceOptions.defaults().policyFor(io.stepwise.model.ModelKind.SUM)).isEqualTo(UpdatePolicy.REWARM);
-        assertThat(InferenceOptions.defaults().policyFor(io.stepwise.model.ModelKind.TAGGER)).isEqualTo(UpdatePolicy.PIN);
+        assertThat(ServingSettings.defaults().policyFor(io.stepwise.model.ModelKind.SUM)).isEqualTo(UpdatePolicy.REWARM);
+        assertThat(ServingSettings.defaults().policyFor(io.stepwise.model.ModelKind.TAGGER)).isEqualTo(UpdatePolicy.PIN);
     }
 
     @Test
     void aPinnedVersionNoLongerKeptGivesWayToTheNewest() throws Exception {
         TaggerModel v1 = tagger(1, 7);
         TaggerModel v2 = tagger(2, 99);
-        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.PIN).withKeptVersions(1), null);
+        open(ServingSettings.builder().updatePolicy(UpdatePolicy.PIN).keptVersions(1).build(), null);
         harness.processBroadcastElement(new StreamRecord<>(announce(v1)));
 
         send(token("a", 1, "the"));

@@ -61,13 +61,14 @@ class TrainAndPublishTest {
                 .initRandom(5);
     }
 
-    private TrainingOptions.Builder tagger(Model start) {
-        return TrainingOptions.builder(ModelKind.TAGGER, "tagger", models.toUri().toString())
+    private TrainingSettings.Builder tagger(Model start) {
+        return TrainingSettings.builder().withoutKafka().kind(ModelKind.TAGGER).name("tagger").modelDir(models.toUri().toString())
                 .startModel(start == null ? null : ModelFile.toBytes(start))
-                .sizes(6, 10, 1).training(8, 0.02, 2).round(20, Duration.ofMinutes(1)).evalFraction(0.25).publishEvery(60);
+                .embeddingDim(6).hiddenSize(10).numLayers(1).batchSize(8).learningRate(0.02).minCount(2)
+                .roundEpochs(20).roundBudget(Duration.ofMinutes(1)).evalFraction(0.25).publishEvery(60);
     }
 
-    private void open(TrainingOptions options, OperatorSubtaskState restored) throws Exception {
+    private void open(TrainingSettings options, OperatorSubtaskState restored) throws Exception {
         TrainingJob.ModelName key = new TrainingJob.ModelName(options.name());
         harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new TrainAndPublish(options)), key, Types.STRING);
         if (restored != null) {
@@ -93,7 +94,7 @@ class TrainAndPublishTest {
     }
 
     /** The examples among {@code sent} (in arrival order from index 0) that the options hold out, or the others. */
-    private static List<LabelledExample> split(TrainingOptions o, List<LabelledExample> sent, boolean heldOut) {
+    private static List<LabelledExample> split(TrainingSettings o, List<LabelledExample> sent, boolean heldOut) {
         List<LabelledExample> out = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
             if (o.heldOut(i) == heldOut) {
@@ -106,7 +107,7 @@ class TrainAndPublishTest {
     @Test
     void everyNExamplesARoundPublishesABetterVersionWithItsFileAndItsScores() throws Exception {
         TaggerModel v1 = untrainedTagger(1);
-        TrainingOptions o = tagger(v1).build();
+        TrainingSettings o = tagger(v1).build();
         open(o, null);
         List<LabelledExample> examples = ToyLanguage.sentences(60, 1);
 
@@ -153,7 +154,7 @@ class TrainAndPublishTest {
         TaggerModel v1 = new TaggerModel(new ModelMeta("tagger", 1, Map.of()), Vocabulary.withUnknown(words),
                 Vocabulary.closed(List.of("ADJ", "ADV", "DET", "NOUN", "VERB")), 6, 10, 1).initRandom(8);
         TaggerModel v1Copy = (TaggerModel) ModelFile.fromBytes(ModelFile.toBytes(v1), "copy");
-        TrainingOptions o = tagger(v1).build();
+        TrainingSettings o = tagger(v1).build();
         open(o, null);
 
         send(examples);
@@ -172,7 +173,7 @@ class TrainAndPublishTest {
                 .learningRate(0.02).minCount(1).build());
         var corpus = ToyLanguage.sentences(300, 9).stream().map(LabelledExample::taggedSentence).toList();
         TaggerModel perfect = t.train(new ModelMeta("tagger", 4, Map.of()), corpus, List.of(), TrainingListener.NONE).model();
-        TrainingOptions o = tagger(perfect).round(1, Duration.ofMinutes(1)).training(8, 1e-4, 1).build();
+        TrainingSettings o = tagger(perfect).roundEpochs(1).batchSize(8).learningRate(1e-4).minCount(1).build();
         List<LabelledExample> examples = ToyLanguage.sentences(60, 2);
         assertThat(TaggerEvaluation.accuracy(perfect, split(o, examples, true).stream().map(LabelledExample::taggedSentence).toList()).value())
                 .as("precondition: the serving version is perfect on the held-out examples").isEqualTo(1.0);
@@ -185,7 +186,7 @@ class TrainAndPublishTest {
 
     @Test
     void withPublishAlwaysEveryRoundPublishesAndVersionNumbersContinueAfterARestore() throws Exception {
-        TrainingOptions o = tagger(untrainedTagger(1)).publish(TrainingOptions.Publish.ALWAYS).publishEvery(20).round(2, Duration.ofMinutes(1)).build();
+        TrainingSettings o = tagger(untrainedTagger(1)).publish(TrainingSettings.Publish.ALWAYS).publishEvery(20).roundEpochs(2).build();
         List<LabelledExample> examples = ToyLanguage.sentences(60, 3);
         open(o, null);
         send(examples.subList(0, 40));
@@ -206,7 +207,7 @@ class TrainAndPublishTest {
 
     @Test
     void aTimedScheduleTrainsWhenTheIntervalHasPassedSinceTheFirstNewExample() throws Exception {
-        TrainingOptions o = tagger(untrainedTagger(1)).publishEvery(Duration.ofMinutes(1)).build();
+        TrainingSettings o = tagger(untrainedTagger(1)).publishEvery(Duration.ofMinutes(1)).build();
         open(o, null);
         harness.setProcessingTime(1_000);
         send(ToyLanguage.sentences(30, 4));
@@ -222,8 +223,9 @@ class TrainAndPublishTest {
 
     @Test
     void withoutAStartingModelTheFirstRoundPublishesVersionOneOfANewModel() throws Exception {
-        TrainingOptions o = TrainingOptions.builder(ModelKind.SUM, "meter-sum", models.toUri().toString())
-                .sizes(1, 8, 1).training(16, 1e-2, 1).round(3, Duration.ofMinutes(1)).evalFraction(0.2).publishEvery(50).build();
+        TrainingSettings o = TrainingSettings.builder().withoutKafka().kind(ModelKind.SUM).name("meter-sum").modelDir(models.toUri().toString())
+                .embeddingDim(1).hiddenSize(8).batchSize(16).learningRate(1e-2).minCount(1).roundEpochs(3).evalFraction(0.2)
+                .publishEvery(50).build();
         open(o, null);
         List<LabelledExample> examples = ToyLanguage.sums(50, 5);
 
@@ -243,7 +245,7 @@ class TrainAndPublishTest {
 
     @Test
     void theKeptExamplesAreTheLatestMaxExamples() throws Exception {
-        TrainingOptions o = tagger(untrainedTagger(1)).maxExamples(25).publish(TrainingOptions.Publish.ALWAYS).publishEvery(60).build();
+        TrainingSettings o = tagger(untrainedTagger(1)).maxExamples(25).publish(TrainingSettings.Publish.ALWAYS).publishEvery(60).build();
         open(o, null);
 
         send(ToyLanguage.sentences(60, 6));

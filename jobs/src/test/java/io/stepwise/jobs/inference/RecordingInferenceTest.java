@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The inference job over a recording, on a MiniCluster: deterministic, versions where they were recorded. */
-class ReplayInferenceTest {
+class RecordingInferenceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -75,14 +75,16 @@ class ReplayInferenceTest {
 
     private Path replay(Path recording, String name) throws Exception {
         Path output = dir.resolve(name);
-        ReplayInference.Settings s = new ReplayInference.Settings(recording, output, "tokens", "models", null,
-                InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.SWITCH));
+        InferenceSettings.Builder b = InferenceSettings.builder().recording(recording).output(output).inputTopic("tokens")
+                .modelTopic("models");
+        b.serving().updatePolicy(UpdatePolicy.SWITCH);
+        InferenceSettings s = b.build();
         Path work = Files.createDirectories(dir.resolve(name + "-work"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        ReplayInference.configure(env, s, work);
+        RecordingInference.configure(env, s, work);
         env.execute("replay " + name);
-        ReplayInference.finish(work, s);
+        RecordingInference.finish(work, s);
         return output;
     }
 

@@ -29,30 +29,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 
 /**
- * The inference job over a recording instead of Kafka: the same operators, in STREAMING mode,
+ * The inference job over a recording ({@code --recording FILE}) instead of Kafka: the same operators, in STREAMING mode,
  * with event time from the recorded order, so that a model version recorded between two
- * elements is in force for the second and not the first (InferenceOptions#alignToEventTime).
+ * elements is in force for the second and not the first (ServingSettings#alignToEventTime).
  * The results are written as one file, sorted by stream and seq, so that the same recording and
  * the same model versions give the same file, byte for byte, at any parallelism.
  */
-public final class ReplayInference {
+public final class RecordingInference {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /**
-     * @param recording   the recording to run (RecordingFormat)
-     * @param output      the results file to write
-     * @param inputTopic  the recorded topic that holds elements
-     * @param modelTopic  the recorded topic that holds model announcements
-     */
-    public record Settings(Path recording, Path output, String inputTopic, String modelTopic, byte[] initialModel,
-                           InferenceOptions options) {
-        public Path deadLetterOutput() {
-            return output.resolveSibling(output.getFileName() + ".dead-letters");
-        }
-    }
-
-    private ReplayInference() {
+    private RecordingInference() {
     }
 
     /**
@@ -72,7 +59,7 @@ public final class ReplayInference {
     }
 
     /** Adds the replay to {@code env}; part files go under {@code work}, for {@link #finish}. */
-    public static void configure(StreamExecutionEnvironment env, Settings s, Path work) {
+    public static void configure(StreamExecutionEnvironment env, InferenceSettings s, Path work) {
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         // part files are committed with checkpoints, the last one when the recording ends
         env.enableCheckpointing(Duration.ofSeconds(1).toMillis(), CheckpointingMode.EXACTLY_ONCE);
@@ -90,7 +77,7 @@ public final class ReplayInference {
         DataStream<RawRecord> elements = records.filter(r -> r.topic().equals(in)).setParallelism(1).uid("recorded-elements");
         DataStream<RawRecord> versions = records.filter(r -> r.topic().equals(models)).setParallelism(1).uid("recorded-model-versions");
         InferenceJob.wire(elements, versions, fileSink(work.resolve("results")), fileSink(work.resolve("dead-letters")),
-                s.options().alignedToEventTime(true), s.initialModel(), "");
+                s.serving().toBuilder().alignToEventTime(true).build(), s.initialModel(), "");
     }
 
     private static FileSink<KeyedJson> fileSink(Path dir) {
@@ -101,7 +88,7 @@ public final class ReplayInference {
     }
 
     /** Merges the finished part files into the output files, sorted; returns the number of results. */
-    public static long finish(Path work, Settings s) throws IOException {
+    public static long finish(Path work, InferenceSettings s) throws IOException {
         long n = merge(work.resolve("results"), s.output());
         merge(work.resolve("dead-letters"), s.deadLetterOutput());
         return n;
