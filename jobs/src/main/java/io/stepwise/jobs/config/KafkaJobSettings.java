@@ -1,10 +1,15 @@
 package io.stepwise.jobs.config;
 
 import io.stepwise.kafka.KafkaClient;
+import io.stepwise.kafka.KafkaConnectors;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
@@ -36,6 +41,20 @@ public record KafkaJobSettings(KafkaClient kafka, String groupId, Duration check
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
         }
+    }
+
+    /**
+     * Readies {@code env} for a job on these settings: creates the {@code topics} that do not exist
+     * yet and checkpoints at the interval, exactly-once, since the Kafka transactions commit with them.
+     */
+    public void prepare(StreamExecutionEnvironment env, String... topics) {
+        KafkaConnectors.ensureTopics(kafka, new LinkedHashSet<>(List.of(topics)), partitions);
+        env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+
+    /** A transactional-id prefix for a job of {@code role} writing to {@code topic}: unique per job, so no two fence each other. */
+    public String transactionPrefix(String role, String topic) {
+        return "stepwise-" + role + groupId + "-" + topic;
     }
 
     public static Builder builder(String defaultGroupId) {

@@ -2,9 +2,6 @@ package io.stepwise.jobs.inference;
 
 import io.stepwise.jobs.config.KafkaJobSettings;
 import io.stepwise.kafka.KafkaConnectors;
-import java.util.LinkedHashSet;
-import java.util.List;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The inference job wired to Kafka: its settings applied to an environment. */
@@ -21,11 +18,8 @@ public final class KafkaInference {
     /** {@link #configure(StreamExecutionEnvironment, InferenceSettings)} with a uid prefix, for several pipelines in one job. */
     public static void configure(StreamExecutionEnvironment env, InferenceSettings s, String uidPrefix) {
         KafkaJobSettings k = s.kafka();
-        KafkaConnectors.ensureTopics(k.kafka(),
-                new LinkedHashSet<>(List.of(s.inputTopic(), s.outputTopic(), s.modelTopic(), s.deadLetterTopic())), k.partitions());
-        env.enableCheckpointing(k.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-        // a distinct prefix per output topic and group keeps two jobs' transactions apart
-        String txPrefix = "stepwise-" + k.groupId() + "-" + s.outputTopic();
+        k.prepare(env, s.inputTopic(), s.outputTopic(), s.modelTopic(), s.deadLetterTopic());
+        String txPrefix = k.transactionPrefix("", s.outputTopic());
         new InferenceJob(
                 KafkaConnectors.source(k.kafka(), s.inputTopic(), k.groupId(), false, k.bounded()),
                 KafkaConnectors.source(k.kafka(), s.modelTopic(), k.groupId() + "-models", true, k.bounded()),

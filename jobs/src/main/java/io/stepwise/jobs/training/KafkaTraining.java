@@ -2,9 +2,6 @@ package io.stepwise.jobs.training;
 
 import io.stepwise.jobs.config.KafkaJobSettings;
 import io.stepwise.kafka.KafkaConnectors;
-import java.util.LinkedHashSet;
-import java.util.List;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** The training job wired to Kafka: its settings applied to an environment. */
@@ -24,11 +21,9 @@ public final class KafkaTraining {
         if (k == null || s.examplesTopic() == null || s.modelTopic() == null) {
             throw new IllegalArgumentException("--bootstrap, --examples-topic and --model-topic are required");
         }
-        KafkaConnectors.ensureTopics(k.kafka(),
-                new LinkedHashSet<>(List.of(s.examplesTopic(), s.modelTopic(), s.deadLetterTopic())), k.partitions());
-        env.enableCheckpointing(k.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        k.prepare(env, s.examplesTopic(), s.modelTopic(), s.deadLetterTopic());
         // distinct from any inference job's prefix, so that the two jobs' transactions never fence each other
-        String txPrefix = "stepwise-train-" + k.groupId() + "-" + s.modelTopic();
+        String txPrefix = k.transactionPrefix("train-", s.modelTopic());
         new TrainingJob(
                 KafkaConnectors.source(k.kafka(), s.examplesTopic(), k.groupId(), false, k.bounded()),
                 KafkaConnectors.sink(k.kafka(), s.modelTopic(), k.delivery(), txPrefix),
