@@ -1,7 +1,5 @@
 package io.stepwise.wire;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.model.Prediction;
 
 /**
@@ -37,11 +35,9 @@ public sealed interface Result permits Result.Tag, Result.Sum {
             implements Result {
         @Override
         public String toJson() {
-            ObjectNode o = Json.head(stream, seq, ts);
-            o.put("token", token);
-            o.put("tag", tag);
-            o.put("p", p);
-            return Json.tail(o, model, version);
+            return new JsonLine().text("stream", stream).optional("seq", seq).optional("ts", ts)
+                    .text("token", token).text("tag", tag).number("p", p)
+                    .text("model", model).number("version", version).toString();
         }
     }
 
@@ -50,37 +46,9 @@ public sealed interface Result permits Result.Tag, Result.Sum {
             implements Result {
         @Override
         public String toJson() {
-            ObjectNode o = Json.head(stream, seq, ts);
-            o.put("value", value);
-            o.put("sum", sum);
-            o.put("exact", exact);
-            o.put("diff", sum - exact);
-            return Json.tail(o, model, version);
-        }
-    }
-
-    final class Json {
-        private static final ObjectMapper MAPPER = new ObjectMapper();
-
-        private Json() {
-        }
-
-        static ObjectNode head(String stream, Long seq, Long ts) {
-            ObjectNode o = MAPPER.createObjectNode();
-            o.put("stream", stream);
-            if (seq != null) {
-                o.put("seq", seq);
-            }
-            if (ts != null) {
-                o.put("ts", ts);
-            }
-            return o;
-        }
-
-        static String tail(ObjectNode o, String model, int version) {
-            o.put("model", model);
-            o.put("version", version);
-            return o.toString();
+            return new JsonLine().text("stream", stream).optional("seq", seq).optional("ts", ts)
+                    .number("value", value).number("sum", sum).number("exact", exact).number("diff", sum - exact)
+                    .text("model", model).number("version", version).toString();
         }
     }
 }

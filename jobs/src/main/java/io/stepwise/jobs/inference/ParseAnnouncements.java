@@ -21,7 +21,7 @@ public class ParseAnnouncements extends ProcessFunction<RawRecord, ModelAnnounce
             out.collect(ModelAnnouncement.parse(r.value()));
         } catch (InvalidElementException bad) {
             LOG.warn("ignoring model-topic record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), bad.getMessage());
-            ctx.output(RunningInference.DEAD_LETTERS, DeadLetter.of(r, bad.getMessage()).keyed(r.key()));
+            ctx.output(InferenceJob.DEAD_LETTERS, DeadLetter.of(r, bad.getMessage()).keyed(r.key()));
         }
     }
 }

@@ -33,7 +33,7 @@ public class ParseElements extends ProcessFunction<RawRecord, SourcedElement> {
             e = ElementCodec.parse(r.value());
         } catch (InvalidElementException bad) {
             invalid.inc();
-            ctx.output(RunningInference.DEAD_LETTERS, DeadLetter.of(r, bad.getMessage()).keyed(r.key()));
+            ctx.output(InferenceJob.DEAD_LETTERS, DeadLetter.of(r, bad.getMessage()).keyed(r.key()));
             return;
         }
         if (e.ts() == null && r.timestamp() >= 0) {

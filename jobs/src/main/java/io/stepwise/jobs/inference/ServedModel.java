@@ -1,6 +1,7 @@
 package io.stepwise.jobs.inference;
 
 import io.stepwise.lstm.LstmConfig;
+import io.stepwise.lstm.LstmState;
 import io.stepwise.model.Input;
 import io.stepwise.model.Model;
 import io.stepwise.model.Prediction;
@@ -21,10 +22,15 @@ public final class ServedModel {
 
     private final Model model;
     private final Model.Stepper stepper;
+    private final Model.BatchStepper batch;
+    private Input[] inputs = new Input[0];
+    private LstmState[] lstmStates = new LstmState[0];
+    private Prediction[] predictions = new Prediction[0];
 
     private ServedModel(Model model) {
         this.model = model;
         this.stepper = model.newStepper();
+        this.batch = model.newBatchStepper();
     }
 
     public static ServedModel of(Model model) {
@@ -55,6 +61,31 @@ public final class ServedModel {
             state.exactSum += e.value();
         }
         return Result.of(e, p, state.exactSum, model.name(), version());
+    }
+
+    /**
+     * Steps {@code n} streams at once, {@code elements[i]} on {@code states[i]}, with one product per
+     * layer for all of them; every element must be one this model takes (checked before, with
+     * {@link Model#refusal}). Writes {@code results[i]}.
+     */
+    public void stepBatch(Element[] elements, StreamState[] states, int n, Result[] results) {
+        if (inputs.length < n) {
+            inputs = new Input[n];
+            lstmStates = new LstmState[n];
+            predictions = new Prediction[n];
+        }
+        for (int i = 0; i < n; i++) {
+            inputs[i] = elements[i].input();
+            lstmStates[i] = states[i].lstm();
+        }
+        batch.step(inputs, lstmStates, n, predictions);
+        for (int i = 0; i < n; i++) {
+            Element e = elements[i];
+            if (e.value() != null) {
+                states[i].exactSum += e.value();
+            }
+            results[i] = Result.of(e, predictions[i], states[i].exactSum, model.name(), version());
+        }
     }
 
     /**

@@ -25,9 +25,13 @@ import java.time.Duration;
  *                           with the version announced before it in event time, so that a recorded
  *                           version applies exactly where it applied live; off for live streams,
  *                           where each element is served at once by the newest version
+ * @param batchSize          elements of different streams stepped together in one batched product;
+ *                           1 steps each element as it comes
+ * @param maxBatchDelay      the longest an element waits for its batch to fill before it is stepped
  */
 public record ServingSettings(String modelName, Duration idleTimeout, int maxPendingPerStream,
-                              UpdatePolicy updatePolicy, int rewarmWindow, int keptVersions, boolean alignToEventTime)
+                              UpdatePolicy updatePolicy, int rewarmWindow, int keptVersions, boolean alignToEventTime,
+                              int batchSize, Duration maxBatchDelay)
         implements Serializable {
 
     public ServingSettings {
@@ -39,6 +43,12 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
         }
         if (rewarmWindow < 1) {
             throw new IllegalArgumentException("--rewarm-window must be at least 1 element, got " + rewarmWindow);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (maxBatchDelay == null || maxBatchDelay.isNegative()) {
+            throw new IllegalArgumentException("--max-batch-delay must not be negative, got " + maxBatchDelay);
         }
         if (keptVersions < 1) {
             throw new IllegalArgumentException("--kept-versions: at least one model version must be kept, got " + keptVersions);
@@ -55,7 +65,8 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
 
     public Builder toBuilder() {
         return new Builder().modelName(modelName).idleTimeout(idleTimeout).maxPendingPerStream(maxPendingPerStream)
-                .updatePolicy(updatePolicy).rewarmWindow(rewarmWindow).keptVersions(keptVersions).alignToEventTime(alignToEventTime);
+                .updatePolicy(updatePolicy).rewarmWindow(rewarmWindow).keptVersions(keptVersions).alignToEventTime(alignToEventTime)
+                .batchSize(batchSize).maxBatchDelay(maxBatchDelay);
     }
 
     /** The policy in force for a model of {@code kind}. */
@@ -72,6 +83,8 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
         private int rewarmWindow = 16;
         private int keptVersions = 4;
         private boolean alignToEventTime;
+        private int batchSize = 128;
+        private Duration maxBatchDelay = Duration.ofMillis(2);
 
         public Builder modelName(String v) {
             modelName = v;
@@ -108,9 +121,19 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
             return this;
         }
 
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder maxBatchDelay(Duration v) {
+            maxBatchDelay = v;
+            return this;
+        }
+
         public ServingSettings build() {
             return new ServingSettings(modelName, idleTimeout, maxPendingPerStream, updatePolicy, rewarmWindow, keptVersions,
-                    alignToEventTime);
+                    alignToEventTime, batchSize, maxBatchDelay);
         }
     }
 
@@ -128,5 +151,10 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
             JobOption.<Builder>value("--rewarm-window", "N", "Elements kept per stream to rewarm its state under a new version.",
                     b -> b.rewarmWindow, (b, v) -> b.rewarmWindow(OptionGroup.positive("--rewarm-window", v))),
             JobOption.<Builder>value("--kept-versions", "N", "Model versions kept for streams pinned to them.",
-                    b -> b.keptVersions, (b, v) -> b.keptVersions(OptionGroup.positive("--kept-versions", v))));
+                    b -> b.keptVersions, (b, v) -> b.keptVersions(OptionGroup.positive("--kept-versions", v))),
+            JobOption.<Builder>value("--batch-size", "N",
+                    "Elements of different streams stepped together in one batched product; 1 steps each as it comes.",
+                    b -> b.batchSize, (b, v) -> b.batchSize(OptionGroup.positive("--batch-size", v))),
+            JobOption.<Builder>value("--max-batch-delay", "DURATION", "The longest an element waits for its batch to fill.",
+                    b -> b.maxBatchDelay, (b, v) -> b.maxBatchDelay(Durations.parse(v, "--max-batch-delay"))));
 }

@@ -41,9 +41,15 @@ public class StreamState {
         return s;
     }
 
+    /** The view {@link #lstm()} made last; not part of the state (transient), rebuilt when {@link #hc} changes. */
+    private transient LstmState view;
+
     /** A view of {@link #hc} as an LSTM state; steps update {@link #hc} in place through it. */
     public LstmState lstm() {
-        return new LstmState(layers, hidden, hc);
+        if (view == null || view.values() != hc) {
+            view = new LstmState(layers, hidden, hc);
+        }
+        return view;
     }
 
     public boolean fits(LstmConfig config) {
