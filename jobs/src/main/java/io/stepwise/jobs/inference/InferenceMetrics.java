@@ -25,6 +25,7 @@ final class InferenceMetrics {
     final Counter rejectedModels;
     final Counter stateResets;
     final Counter expiredStreams;
+    final Counter expiredWaitingTags;
     final Counter rewarmed;
     final Counter pinnedEvicted;
     final Histogram stepMicros;
@@ -40,6 +41,7 @@ final class InferenceMetrics {
         rejectedModels = g.counter("modelVersionsRejected");
         stateResets = g.counter("stateResets");
         expiredStreams = g.counter("streamsExpired");
+        expiredWaitingTags = g.counter("waitingTagsFinalOnExpiry");
         rewarmed = g.counter("streamsRewarmed");
         pinnedEvicted = g.counter("pinnedVersionsEvicted");
         stepMicros = g.histogram("stepLatencyMicros", new DescriptiveStatisticsHistogram(10_000));

@@ -195,6 +195,17 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
         }
         long idleUntil = s.lastActive + settings.idleTimeout().toMillis();
         if (timestamp >= idleUntil) {
+            if (s.waiting() > 0) {
+                // an idle stream's waiting words are final with what they have
+                metrics.expiredWaitingTags.inc(s.waiting());
+                ServedModel own = versions.version(s.version);
+                List<io.stepwise.wire.Result> finals = own != null ? own.end(timer.getKey(), s)
+                        : DelayedTags.settleAsGiven(timer.getKey(), s, versions.serving().model().name(), s.version);
+                for (io.stepwise.wire.Result r : finals) {
+                    output.collect(new StreamRecord<>(new KeyedJson(r.stream(), r.toJson())));
+                    metrics.resultsOut.markEvent();
+                }
+            }
             streams.clear();
             metrics.expiredStreams.inc();
             metrics.activeStreams--;

@@ -60,7 +60,7 @@ final class StreamSteps {
 
     private Element[] elements = new Element[0];
     private StreamState[] states = new StreamState[0];
-    private Result[] results = new Result[0];
+    private List<Result>[] results = newResults(0);
 
     StreamSteps(ServingSettings settings, ModelVersions versions, ValueState<StreamState> state,
                 InternalTimerService<VoidNamespace> timers, Keys keys, Emitter out, InferenceMetrics metrics) {
@@ -102,7 +102,7 @@ final class StreamSteps {
         for (Step s : steps) {
             byVersion.computeIfAbsent(s.model(), m -> new ArrayList<>()).add(s);
         }
-        Map<Step, Result> done = new java.util.IdentityHashMap<>();
+        Map<Step, List<Result>> done = new java.util.IdentityHashMap<>();
         for (Map.Entry<ServedModel, List<Step>> group : byVersion.entrySet()) {
             List<Step> g = group.getValue();
             int n = g.size();
@@ -135,6 +135,10 @@ final class StreamSteps {
         }
         if (e.end()) {
             if (s != null) {
+                // the words still waiting for their final tag get it from the version that tagged them
+                ServedModel own = versions.version(s.version);
+                emit(own != null ? own.end(e.stream(), s) : DelayedTags.settleAsGiven(e.stream(), s, versions.serving().model().name(),
+                        s.version), a.timestamp());
                 if (s.expiryTimer != 0) {
                     timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, s.expiryTimer);
                 }
@@ -156,9 +160,17 @@ final class StreamSteps {
             s = StreamState.fresh(model.config(), model.version());
         } else if (s.version != model.version()) {
             use = forStreamInMidSequence(s, model);
+            if (use.version() != s.version && s.waiting() > 0) {
+                // waiting tags never mix versions: the version that gave them their first tag settles them
+                ServedModel own = versions.version(s.version);
+                emit(own != null ? own.end(e.stream(), s) : DelayedTags.settleAsGiven(e.stream(), s, use.model().name(), s.version),
+                        a.timestamp());
+            }
         }
         if (!s.fits(use.config())) {
-            // the stored (h, c) belongs to another architecture: it means nothing to this version
+            // the stored (h, c) belongs to another architecture: it means nothing to this version;
+            // words waiting for a final tag keep the one they were given
+            emit(DelayedTags.settleAsGiven(e.stream(), s, use.model().name(), s.version), a.timestamp());
             s.reset(use.config());
             metrics.stateResets.inc();
         }
@@ -194,7 +206,7 @@ final class StreamSteps {
     }
 
     /** The stream's state after its step, written back, and its result out. */
-    private void finish(Step step, Result r, long now) throws Exception {
+    private void finish(Step step, List<Result> rs, long now) throws Exception {
         StreamState s = step.state();
         Element e = step.arrival().element().element();
         if (step.fresh()) {
@@ -214,15 +226,26 @@ final class StreamSteps {
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, s.expiryTimer);
         }
         state.update(s);
-        out.result(new KeyedJson(e.stream(), r.toJson()), step.arrival().timestamp());
-        metrics.resultsOut.markEvent();
+        emit(rs, step.arrival().timestamp());
+    }
+
+    private void emit(List<Result> rs, Long timestamp) {
+        for (Result r : rs) {
+            out.result(new KeyedJson(r.stream(), r.toJson()), timestamp);
+            metrics.resultsOut.markEvent();
+        }
     }
 
     private void ensure(int n) {
         if (elements.length < n) {
             elements = new Element[n];
             states = new StreamState[n];
-            results = new Result[n];
+            results = newResults(n);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Result>[] newResults(int n) {
+        return (List<Result>[]) new List<?>[n];
     }
 }
