@@ -483,4 +483,23 @@ class RunningInferenceTest {
         announce(announce(tagger(2, 99)));
         assertThat(results()).extracting(r -> r.get("version").asInt()).as("b1 came before v2").containsExactly(1, 1);
     }
+
+    @Test
+    void overARecordingAVersionAnnouncedLateStillAppliesOnlyFromItsOwnTime() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        // the broadcast side lags: the elements arrive before the announcement that precedes some of them
+        open(unbatched().alignToEventTime(true).updatePolicy(UpdatePolicy.SWITCH).build(), v1);
+
+        harness.processElement1(token("a", 1, "the"), 10);
+        harness.processElement1(token("a", 2, "dog"), 20);
+        harness.processElement1(token("b", 1, "cat"), 30);
+        harness.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(40));
+        assertThat(results()).as("input 2's watermark holds them back").isEmpty();
+        harness.processElement2(announce(v2), 25);
+        harness.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(40));
+
+        assertThat(results()).extracting(r -> r.get("stream").asText() + r.get("seq").asInt() + "@v" + r.get("version").asInt())
+                .containsExactlyInAnyOrder("a1@v1", "a2@v1", "b1@v2");
+    }
 }
