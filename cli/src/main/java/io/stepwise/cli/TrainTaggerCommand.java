@@ -108,12 +108,16 @@ public final class TrainTaggerCommand implements Callable<Integer> {
     boolean lowercase = DEFAULTS.lowercase();
 
     @Option(names = "--final-learning-rate", paramLabel = "RATE",
-            description = "Learning rate at the end, reached geometrically; 0 keeps it constant (default: ${DEFAULT-VALUE}).")
+            description = "Learning rate at the end, reached linearly; 0 keeps it constant (default: ${DEFAULT-VALUE}).")
     double finalLr = DEFAULTS.finalLearningRate();
 
     @Option(names = "--word-dropout", paramLabel = "ALPHA",
             description = "A word seen c times is read as unknown with probability ALPHA/(ALPHA+c) in training (default: ${DEFAULT-VALUE}).")
     double wordDropout = DEFAULTS.wordDropout();
+
+    @Option(names = "--word-dropout-floor", paramLabel = "P",
+            description = "The least probability of reading a training word as unknown (default: ${DEFAULT-VALUE}).")
+    double wordDropoutFloor = DEFAULTS.wordDropoutFloor();
 
     @Option(names = "--input-dropout", paramLabel = "P", description = "Dropout on the LSTM's input in training (default: ${DEFAULT-VALUE}).")
     double inputDropout = DEFAULTS.inputDropout();
@@ -128,7 +132,7 @@ public final class TrainTaggerCommand implements Callable<Integer> {
     /** The options only a treebank run takes; --tutorial trains exactly as the tutorial does. */
     private static final List<String> TREEBANK_ONLY = List.of("--dev", "--embedding-dim", "--hidden-size", "--num-layers",
             "--batch-size", "--learning-rate", "--optimizer", "--min-count", "--clip-norm", "--char-dim", "--char-hidden",
-            "--max-chars", "--char-min-count", "--delay", "--lowercase", "--final-learning-rate", "--word-dropout",
+            "--max-chars", "--char-min-count", "--delay", "--lowercase", "--final-learning-rate", "--word-dropout", "--word-dropout-floor",
             "--input-dropout", "--output-dropout");
 
     @Mixin
@@ -223,7 +227,7 @@ public final class TrainTaggerCommand implements Callable<Integer> {
                 .clipNorm(clip)
                 .charDim(charDim).charHidden(charHidden).maxChars(maxChars).charMinCount(positive("--char-min-count", charMinCount))
                 .delay(delay).lowercase(lowercase).finalLearningRate(finalLr)
-                .wordDropout(wordDropout).inputDropout(inputDropout).outputDropout(outputDropout)
+                .wordDropout(wordDropout).wordDropoutFloor(wordDropoutFloor).inputDropout(inputDropout).outputDropout(outputDropout)
                 .seed(output.seedOr(DEFAULTS.seed()))
                 .build();
         output.checkWritable(true);

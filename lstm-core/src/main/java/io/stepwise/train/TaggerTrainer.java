@@ -43,14 +43,15 @@ public final class TaggerTrainer {
      * @param charMinCount      characters seen fewer times are the unknown character (default 2)
      * @param delay             decoding delay D, 0 to 3: heads for 1 .. D words of look-ahead (default 0)
      * @param lowercase         look words up lower-cased (characters keep their case) (default false)
-     * @param finalLearningRate the learning rate at the end, reached geometrically; 0: constant (default 0)
+     * @param finalLearningRate the learning rate at the end, reached linearly; 0: constant (default 0)
      * @param wordDropout       alpha of word dropout: a training word seen c times is read as the unknown word with
-     *                          probability alpha / (alpha + c), so that its embedding and the characters learn to stand
-     *                          in for words never seen (default 0: none)
+     *                          probability max(floor, alpha / (alpha + c)), so that its embedding and the characters learn
+     *                          to stand in for words never seen (default 0: none)
+     * @param wordDropoutFloor  the least probability of word dropout for any word, frequent ones too (default 0)
      * @param inputDropout      dropout on the word LSTM's input in training (default 0)
      * @param outputDropout     dropout on the word LSTM's output before the heads in training (default 0)
      */
-    public record Settings(int embeddingDim, int hiddenSize, int numLayers, int batchSize, int epochs, double learningRate, OptimizerKind optimizer, int minCount, long seed, double clipNorm, int charDim, int charHidden, int maxChars, int charMinCount, int delay, boolean lowercase, double finalLearningRate, double wordDropout, double inputDropout, double outputDropout) {
+    public record Settings(int embeddingDim, int hiddenSize, int numLayers, int batchSize, int epochs, double learningRate, OptimizerKind optimizer, int minCount, long seed, double clipNorm, int charDim, int charHidden, int maxChars, int charMinCount, int delay, boolean lowercase, double finalLearningRate, double wordDropout, double wordDropoutFloor, double inputDropout, double outputDropout) {
 
         public Settings {
             positive("embedding dim", embeddingDim);
@@ -75,7 +76,8 @@ public final class TaggerTrainer {
             if (finalLearningRate < 0) {
                 throw new IllegalArgumentException("final learning rate must be >= 0, got " + finalLearningRate);
             }
-            if (!(wordDropout >= 0) || !(inputDropout >= 0 && inputDropout < 1) || !(outputDropout >= 0 && outputDropout < 1)) {
+            if (!(wordDropout >= 0) || !(wordDropoutFloor >= 0 && wordDropoutFloor < 1) || !(inputDropout >= 0 && inputDropout < 1)
+                    || !(outputDropout >= 0 && outputDropout < 1)) {
                 throw new IllegalArgumentException("word dropout must be >= 0 and dropout probabilities in [0, 1)");
             }
             new io.stepwise.model.TaggerShape(embeddingDim, hiddenSize, numLayers, charDim, charHidden, maxChars, delay, lowercase);
@@ -98,7 +100,7 @@ public final class TaggerTrainer {
 
         /** A builder holding these settings, to change some of them. */
         public Builder toBuilder() {
-            return new Builder().embeddingDim(embeddingDim).hiddenSize(hiddenSize).numLayers(numLayers).batchSize(batchSize).epochs(epochs).learningRate(learningRate).optimizer(optimizer).minCount(minCount).seed(seed).clipNorm(clipNorm).charDim(charDim).charHidden(charHidden).maxChars(maxChars).charMinCount(charMinCount).delay(delay).lowercase(lowercase).finalLearningRate(finalLearningRate).wordDropout(wordDropout).inputDropout(inputDropout).outputDropout(outputDropout);
+            return new Builder().embeddingDim(embeddingDim).hiddenSize(hiddenSize).numLayers(numLayers).batchSize(batchSize).epochs(epochs).learningRate(learningRate).optimizer(optimizer).minCount(minCount).seed(seed).clipNorm(clipNorm).charDim(charDim).charHidden(charHidden).maxChars(maxChars).charMinCount(charMinCount).delay(delay).lowercase(lowercase).finalLearningRate(finalLearningRate).wordDropout(wordDropout).wordDropoutFloor(wordDropoutFloor).inputDropout(inputDropout).outputDropout(outputDropout);
         }
 
         /** The settings as provenance entries of the trained model. */
@@ -133,6 +135,7 @@ public final class TaggerTrainer {
         private boolean lowercase = false;
         private double finalLearningRate = 0;
         private double wordDropout = 0;
+        private double wordDropoutFloor = 0;
         private double inputDropout = 0;
         private double outputDropout = 0;
 
@@ -226,6 +229,11 @@ public final class TaggerTrainer {
             return this;
         }
 
+        public Builder wordDropoutFloor(double v) {
+            wordDropoutFloor = v;
+            return this;
+        }
+
         public Builder inputDropout(double v) {
             inputDropout = v;
             return this;
@@ -237,7 +245,7 @@ public final class TaggerTrainer {
         }
 
         public Settings build() {
-            return new Settings(embeddingDim, hiddenSize, numLayers, batchSize, epochs, learningRate, optimizer, minCount, seed, clipNorm, charDim, charHidden, maxChars, charMinCount, delay, lowercase, finalLearningRate, wordDropout, inputDropout, outputDropout);
+            return new Settings(embeddingDim, hiddenSize, numLayers, batchSize, epochs, learningRate, optimizer, minCount, seed, clipNorm, charDim, charHidden, maxChars, charMinCount, delay, lowercase, finalLearningRate, wordDropout, wordDropoutFloor, inputDropout, outputDropout);
         }
     }
 
@@ -249,9 +257,9 @@ public final class TaggerTrainer {
     public static Settings streamingRecipe() {
         return Settings.builder()
                 .embeddingDim(96).hiddenSize(128).numLayers(1)
-                .charDim(24).charHidden(30).maxChars(20).charMinCount(2)
+                .charDim(24).charHidden(30).maxChars(20).charMinCount(5)
                 .delay(2).lowercase(true)
-                .minCount(1).wordDropout(0.25).inputDropout(0.25).outputDropout(0.25)
+                .minCount(1).wordDropout(0.25).wordDropoutFloor(0.05).inputDropout(0.33).outputDropout(0.33)
                 .batchSize(32).epochs(15).learningRate(0.002).finalLearningRate(0.0002).clipNorm(5)
                 .build();
     }
@@ -403,14 +411,15 @@ public final class TaggerTrainer {
         // the data order and the training noise are seeded apart from the weights, so that one does not shift the other
         SplittableRandom order = new SplittableRandom(settings.seed()).split();
         SplittableRandom noise = new SplittableRandom(settings.seed()).split().split();
-        WordDropout wordDropout = new WordDropout(settings.wordDropout(), counts, model.words().unknown() == null ? -1
+        WordDropout wordDropout = new WordDropout(settings.wordDropout(), settings.wordDropoutFloor(), counts,
+                model.words().unknown() == null ? -1
                 : model.words().indexOf(model.words().unknown()), noise);
         TaggerModel.Dropout dropout = settings.inputDropout() == 0 && settings.outputDropout() == 0 ? null
                 : new TaggerModel.Dropout((float) settings.inputDropout(), (float) settings.outputDropout(), noise);
         List<Double> accuracies = new ArrayList<>();
         double lr = settings.learningRate();
         TrainingLoop.Plan plan = new TrainingLoop.Plan(settings.epochs(), 0, budget, settings.optimizer().updater(lr),
-                settings.finalLearningRate() > 0 ? TrainingLoop.Plan.geometric(lr, settings.finalLearningRate())
+                settings.finalLearningRate() > 0 ? TrainingLoop.Plan.linear(lr, settings.finalLearningRate())
                         : TrainingLoop.Plan.constant(lr),
                 settings.clipNorm());
         TrainingLoop.Outcome outcome;
@@ -475,17 +484,17 @@ public final class TaggerTrainer {
 
     /**
      * Word dropout (Kiperwasser and Goldberg 2016): a word seen {@code c} times in training is read as
-     * the unknown word with probability {@code alpha / (alpha + c)}, so rare words often are, and the
+     * the unknown word with probability {@code max(floor, alpha / (alpha + c))}, so rare words often are, and the
      * unknown word's embedding, with the characters beside it, learns to stand in for words never seen.
      */
-    private record WordDropout(double alpha, int[] counts, int unknown, SplittableRandom rng) {
+    private record WordDropout(double alpha, double floor, int[] counts, int unknown, SplittableRandom rng) {
         int[] apply(int[] ids) {
-            if (alpha == 0 || unknown < 0) {
+            if ((alpha == 0 && floor == 0) || unknown < 0) {
                 return ids;
             }
             int[] out = ids.clone();
             for (int i = 0; i < out.length; i++) {
-                if (out[i] >= 0 && out[i] != unknown && rng.nextDouble() < alpha / (alpha + counts[out[i]])) {
+                if (out[i] >= 0 && out[i] != unknown && rng.nextDouble() < Math.max(floor, alpha / (alpha + counts[out[i]]))) {
                     out[i] = unknown;
                 }
             }
