@@ -376,7 +376,7 @@ class ModelFileTest {
             List<String> words = sentences.get(b);
             assertThat(stepwiseLogProbs(golden, words)).as("head 0, sentence %d", b)
                     .containsExactly(JsonTensors.floats(ref.get("log_probs").get(0).get(b)), within(1e-5f));
-            TaggerModel.BatchPass pass = golden.forward(new int[][]{words.stream().mapToInt(golden::wordIndex).toArray()},
+            TaggerBatchPass pass = golden.forward(new int[][]{words.stream().mapToInt(golden::wordIndex).toArray()},
                     new String[][]{words.toArray(String[]::new)}, new Gemm(), null);
             assertThat(pass.logProbs).as("head 0 (training pass), sentence %d", b)
                     .containsExactly(JsonTensors.floats(ref.get("log_probs").get(0).get(b)), within(1e-5f));
