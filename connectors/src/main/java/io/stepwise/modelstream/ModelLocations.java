@@ -134,6 +134,16 @@ public final class ModelLocations implements Serializable {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelLocations l && l.folders.equals(folders);
+    }
+
+    @Override
+    public int hashCode() {
+        return folders.hashCode();
+    }
+
+    @Override
     public String toString() {
         return folders.toString();
     }

@@ -125,6 +125,16 @@ public final class TrustedKeys implements Serializable {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof TrustedKeys t && t.ids().equals(ids());
+    }
+
+    @Override
+    public int hashCode() {
+        return ids().hashCode();
+    }
+
+    @Override
     public String toString() {
         return "TrustedKeys" + ids().stream().map(Ed25519::shortId).toList();
     }
