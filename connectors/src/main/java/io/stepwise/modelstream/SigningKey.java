@@ -97,8 +97,10 @@ public final class SigningKey implements Serializable {
         Files.createDirectories(dir);
         Path priv = dir.resolve(PRIVATE_FILE);
         Path pub = dir.resolve(PUBLIC_FILE);
-        if (Files.exists(pub)) {
-            throw new java.nio.file.FileAlreadyExistsException(pub.toString());
+        for (Path p : new Path[]{priv, pub}) {
+            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new java.nio.file.FileAlreadyExistsException(p.toString());
+            }
         }
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             // created owner-only, so that the key is never readable by others, not even for a moment
