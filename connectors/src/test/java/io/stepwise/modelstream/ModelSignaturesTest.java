@@ -1,10 +1,12 @@
 package io.stepwise.modelstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
+import io.stepwise.wire.InvalidElementException;
 import io.stepwise.wire.ModelAnnouncement;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -46,6 +48,22 @@ class ModelSignaturesTest {
         assertThat(ModelSignatures.refusal(read, TrustedKeys.of(NEW.publicKey()))).isNull();
         // the evaluation figures a trainer adds are not signed, and do not disturb the signature
         assertThat(ModelSignatures.refusal(read.withEval("{\"accuracy\":0.9}"), TrustedKeys.of(NEW.publicKey()))).isNull();
+    }
+
+    @Test
+    void aMalformedSignatureOrKeyIdIsRefusedByTheParserAndAFirstFormatReaderIgnoresBoth() throws Exception {
+        String signed = ModelSignatures.sign(announcement("sum", 3), NEW).toJson();
+        String badSignature = signed.replaceFirst("\"signature\":\"[^\"]+\"", "\"signature\":\"AAAA\"");
+        String badKeyId = signed.replaceFirst("\"key_id\":\"[^\"]+\"", "\"key_id\":\"xyz\"");
+
+        assertThatThrownBy(() -> ModelAnnouncement.parse(badSignature)).isInstanceOf(InvalidElementException.class)
+                .hasMessage("model announcement's 'signature' must be the base64 of a 64-byte Ed25519 signature");
+        assertThatThrownBy(() -> ModelAnnouncement.parse(badKeyId)).isInstanceOf(InvalidElementException.class)
+                .hasMessageContaining("'key_id' must be 64 lower-case hex digits");
+        // what a reader of the first wire format reads: the same version, the signature fields unknown to it
+        ModelAnnouncement firstFormat = ModelAnnouncement.parse(signed);
+        assertThat(new ModelAnnouncement(firstFormat.model(), firstFormat.version(), firstFormat.sha256(), firstFormat.uri(),
+                firstFormat.inline(), firstFormat.eval())).isEqualTo(announcement("sum", 3));
     }
 
     @Test
