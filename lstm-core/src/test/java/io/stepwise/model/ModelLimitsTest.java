@@ -163,6 +163,18 @@ class ModelLimitsTest {
     }
 
     @Test
+    void theTensorIndexTotalIsCappedEvenWhenTheArchitectureFits() {
+        SumModel s = sum();
+        long params = s.parameters().asMap().values().stream().mapToLong(p -> p.value().size()).sum();
+        // one more entry, inside the data, that the architecture does not have: the index lists more than the cap
+        byte[] file = edited(s, h -> ((ArrayNode) h.get("tensors")).addObject().put("name", "extra").put("dtype", "float32")
+                .put("offset", 0).putArray("shape").add(1));
+
+        assertRefused(file, limits().maxParameters(params).build(), "the tensor index lists more than " + params + " parameters, the limit");
+        assertThatThrownBy(() -> ModelFile.fromBytes(file, NAME)).hasMessageContaining("unexpected tensor 'extra'");
+    }
+
+    @Test
     void nanAndInfiniteWeightsAreRefused() {
         for (float bad : new float[]{Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
             SumModel s = sum();
