@@ -228,7 +228,7 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
                                 b.allowModelUri(f.trim());
                             }
                         }
-                    }),
+                    }).repeatable(),
             JobOption.<Builder>value("--max-model-bytes", "SIZE", "Largest model file accepted, e.g. 256MiB.",
                     b -> OptionGroup.formatBytes(b.maxModelBytes),
                     (b, v) -> b.maxModelBytes(OptionGroup.bytes("--max-model-bytes", v))));
