@@ -255,6 +255,25 @@ public record ModelLimits(long maxFileBytes, int maxHeaderBytes, int maxVocabula
         long params = add(mul(4 * hidden, in + hidden + 2), mul(layers - 1, mul(4 * hidden, 2 * hidden + 2)));
         if (kind.equals("tagger")) {
             params = add(params, add(mul(words, Math.max(embedding, 1)), mul(tags, hidden + 1)));
+            JsonNode chars = arch.path("characters");
+            if (chars.isObject()) {
+                long charDim = Math.max(0, size(chars, "char_dim"));
+                long charHidden = Math.max(0, size(chars, "hidden_size"));
+                long alphabet = header.path("vocabularies").path("characters").size();
+                r = cap("characters.char_dim", charDim, maxEmbeddingDim);
+                r = r != null ? r : cap("characters.hidden_size", charHidden, maxHiddenSize);
+                if (r != null) {
+                    return r;
+                }
+                if (alphabet > maxVocabulary) {
+                    return "the character vocabulary has " + alphabet + " characters, more than the limit of " + maxVocabulary;
+                }
+                // char_embeddings [C, char_dim], then a forward and a reverse nn.LSTM(char_dim, charHidden)
+                params = add(params, add(mul(alphabet, charDim), mul(2, mul(4 * charHidden, charDim + charHidden + 2))));
+            }
+            long delay = Math.max(0, arch.path("delay").asLong(0));
+            // delayed2tag.0 .. D-1: Linear(2H, tags)
+            params = add(params, mul(Math.min(delay, 1L << 20), mul(tags, 2 * hidden + 1)));
         } else if (kind.equals("sum")) {
             params = add(params, hidden + 1);
         }

@@ -136,6 +136,22 @@ class ModelLimitsTest {
     }
 
     @Test
+    void theStreamingTaggersCharacterEncoderAndDelayedHeadsAreCounted() {
+        TaggerShape shape = new TaggerShape(4, 5, 1, 3, 6, 8, 2, true);
+        TaggerModel t = new TaggerModel(new ModelMeta("tagger", 1, Map.of()), Vocabulary.withUnknown(List.of("the", "dog")),
+                Vocabulary.closed(List.of("DET", "NOUN")), Vocabulary.withUnknown(List.of("t", "h", "e", "d", "o", "g")), shape)
+                .initRandom(7);
+        long params = t.parameters().asMap().values().stream().mapToLong(p -> p.value().size()).sum();
+        byte[] file = ModelFile.toBytes(t);
+
+        assertThat(ModelFile.fromBytes(file, NAME, limits().maxParameters(params).build())).isInstanceOf(TaggerModel.class);
+        assertRefused(file, limits().maxParameters(params - 1).build(),
+                "the architecture needs " + params + " parameters, more than the limit of " + (params - 1));
+        assertRefused(edited(t, h -> ((ObjectNode) arch(h).get("characters")).put("hidden_size", 5000)), ModelLimits.DEFAULTS,
+                "architecture.characters.hidden_size is 5000, more than the limit of 4096");
+    }
+
+    @Test
     void aFileCutShortWithAValidChecksumIsRefusedAsTruncated() {
         Parts p = Parts.of(ModelFile.toBytes(sum()));
         byte[] cut = ModelFileTest.assemble(1, p.header(), Arrays.copyOf(p.data(), p.data().length - 8));
