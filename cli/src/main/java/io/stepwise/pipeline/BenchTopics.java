@@ -2,6 +2,7 @@ package io.stepwise.pipeline;
 
 import io.stepwise.kafka.KafkaClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +13,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * The topics of one row: created before it runs and deleted after, so that rows start alike and a
@@ -64,27 +67,29 @@ final class BenchTopics implements AutoCloseable {
     }
 
     /**
-     * Waits until every partition has a leader: a producer that writes to a topic the broker has not
-     * finished creating gets NOT_LEADER_OR_FOLLOWER, and an idempotent one can then be refused its
-     * own retries (OUT_OF_ORDER_SEQUENCE_NUMBER) until its records expire.
+     * Waits until every partition's leader serves it. A producer that writes to a partition whose
+     * leader is not ready gets NOT_LEADER_OR_FOLLOWER for its first batch while later in-flight
+     * batches may be taken, and an idempotent producer is then refused its own retries
+     * (OUT_OF_ORDER_SEQUENCE_NUMBER) until its records expire. The metadata names a leader before
+     * the leader serves the partition, so ask the leader itself: ListOffsets is answered by it alone.
      */
     private static void awaitLeaders(Admin admin, List<String> names) throws ExecutionException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
-                boolean ready = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
-                    return;
-                }
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+                admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(d ->
+                        d.partitions().forEach(p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+                admin.listOffsets(partitions).all().get(30, TimeUnit.SECONDS);
+                return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
                 }
-                // created, but not yet in the metadata the broker answers from
+                // created, but not yet served by its leader
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("the partitions of " + names + " have no leader after 60 s");
+                throw new TimeoutException("the partitions of " + names + " are not served by a leader after 60 s");
             }
             Thread.sleep(100);
         }

@@ -77,7 +77,7 @@ public final class PipelineBenchmark {
                     throw new ExactlyOneResultViolated(label + ": " + verdict.describe());
                 }
                 LatencyRecorder latency = reader.latency();
-                return new RowResult(row, delivery, perSecond, sent, latency.percentile(50), latency.percentile(99), latency.max(),
+                return new RowResult(row, delivery, perSecond, reader.steady().windowSeconds(), sent, latency.percentile(50), latency.percentile(99), latency.max(),
                         reader.written().percentile(50), latency.count(), verdict.expected());
             }
         }

@@ -10,7 +10,7 @@ import java.util.Locale;
  */
 public final class PipelineTable {
 
-    private static final String FORMAT = "%-3s %-38s %-14s %11s %11s %9s %9s %9s %12s%n";
+    private static final String FORMAT = "%-3s %-38s %-14s %11s %7s %11s %9s %9s %9s %12s%n";
 
     private PipelineTable() {
     }
@@ -18,11 +18,11 @@ public final class PipelineTable {
     /** {@code setup} says what ran (elements, streams, parallelism, checkpoint interval), once, above the table. */
     public static String render(String setup, List<RowResult> rows) {
         StringBuilder s = new StringBuilder(setup).append('\n');
-        s.append(String.format(Locale.ROOT, FORMAT, "row", "system under test", "delivery", "elements/s", "latency at", "p50", "p99",
+        s.append(String.format(Locale.ROOT, FORMAT, "row", "system under test", "delivery", "elements/s", "window", "latency at", "p50", "p99",
                 "max", "written p50"));
         for (RowResult r : rows) {
             s.append(String.format(Locale.ROOT, FORMAT, r.row().letter(), r.row().title(), r.delivery().label(), rate(r.perSecond()),
-                    rate(r.latencyRate()) + "/s", millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50())));
+                    seconds(r.window()), rate(r.latencyRate()) + "/s", millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50())));
         }
         s.append('\n');
         for (String line : ratios(rows)) {
@@ -32,7 +32,8 @@ public final class PipelineTable {
         s.append(String.format(Locale.ROOT, "%nchecked: every element of every row had exactly one result (%,d elements).%n", checked));
         s.append("""
                 elements/s: results written per second while working through the pre-filled topic, from the result at the
-                  20% mark to the last one, timed by the broker's append times (the first 20% are the warm-up).
+                  20% mark to the last one, timed by the broker's append times (the first 20% are the warm-up); window: how
+                  long that took. A window of less than a few checkpoint intervals is not steady: raise --elements.
                 latency at: the rate of the second phase, which sends new elements at a fixed pace (by default half of
                   the row's elements/s); p50/p99/max: from an element's Kafka timestamp to its result being read by an
                   independent read_committed consumer, leaving out the elements sent in the phase's first 20%.
@@ -75,6 +76,10 @@ public final class PipelineTable {
 
     static String rate(double perSecond) {
         return Double.isNaN(perSecond) ? "n/a" : String.format(Locale.ROOT, "%,.0f", perSecond);
+    }
+
+    static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.1f s", s);
     }
 
     static String millis(long ms) {

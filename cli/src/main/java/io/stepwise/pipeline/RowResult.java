@@ -6,6 +6,7 @@ package io.stepwise.pipeline;
  * @param row          what ran
  * @param delivery     exactly-once or at-least-once
  * @param perSecond    steady elements per second over the pre-filled topic ({@link SteadyRate})
+ * @param window       seconds that rate was measured over, after the warm-up
  * @param latencyRate  elements per second actually sent in the latency phase
  * @param p50          latency percentiles (ms), from an element's Kafka timestamp to its result read
  * @param p99            by an independent read_committed consumer
@@ -15,6 +16,6 @@ package io.stepwise.pipeline;
  * @param samples      elements whose latency counted (after the phase's warm-up)
  * @param checked      elements checked to have exactly one result (both phases)
  */
-public record RowResult(BenchRow row, Delivery delivery, double perSecond, double latencyRate, long p50, long p99, long max,
+public record RowResult(BenchRow row, Delivery delivery, double perSecond, double window, double latencyRate, long p50, long p99, long max,
                         long writtenP50, int samples, long checked) {
 }

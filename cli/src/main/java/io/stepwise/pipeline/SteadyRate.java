@@ -35,13 +35,34 @@ public final class SteadyRate {
 
     /** Results per second after the warm-up; NaN when they all carry the same millisecond or fewer than two remain. */
     public synchronized double perSecond() {
-        long[] t = Arrays.copyOf(times, count);
-        Arrays.sort(t);
-        int from = (int) Math.floor(count * WARM_UP);
+        long[] t = sorted();
+        int from = warmUpEnd();
         int last = count - 1;
         if (last - from < 1 || t[last] == t[from]) {
             return Double.NaN;
         }
         return (last - from) * 1000.0 / (t[last] - t[from]);
+    }
+
+    /**
+     * How long the counted part lasted, in seconds. A window of only a few checkpoint intervals
+     * times few of the pauses that checkpoints and commits make, and is the less steady for it.
+     */
+    public synchronized double windowSeconds() {
+        if (count < 2) {
+            return 0;
+        }
+        long[] t = sorted();
+        return (t[count - 1] - t[warmUpEnd()]) / 1000.0;
+    }
+
+    private long[] sorted() {
+        long[] t = Arrays.copyOf(times, count);
+        Arrays.sort(t);
+        return t;
+    }
+
+    private int warmUpEnd() {
+        return (int) Math.floor(count * WARM_UP);
     }
 }

@@ -31,14 +31,14 @@ class BenchPipelineCommandTest {
     @Test
     void aTinyRunPrintsTheRowsTheirRatioAndTheExactlyOnceCheck() {
         Run r = run("bench", "pipeline", "--elements", "2000", "--streams", "50", "--only", "a,b", "--latency-rate", "1000",
-                "--latency-duration", "3s", "--checkpoint-interval", "500ms", "--", "--idle-timeout", "1h");
+                "--latency-duration", "2s", "--checkpoint-interval", "500ms", "--", "--idle-timeout", "1h");
 
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).contains("2,000 elements per row from 50 interleaved streams", "checkpoints every 500ms",
                 "job options --idle-timeout 1h");
-        // a row: letter, system, delivery, elements/s, the latency phase's rate, p50, p99, max, written p50
-        Pattern row = Pattern.compile("([ab])\\s+(.+?)\\s{2,}(exactly-once|at-least-once)\\s+([\\d,]+)\\s+([\\d,]+)/s"
+        // a row: letter, system, delivery, elements/s, its window, the latency phase's rate, p50, p99, max, written p50
+        Pattern row = Pattern.compile("([ab])\\s+(.+?)\\s{2,}(exactly-once|at-least-once)\\s+([\\d,]+)\\s+[\\d.]+ s\\s+([\\d,]+)/s"
                 + "(\\s+[\\d.]+ m?s){4}");
         List<String> rows = lines.stream().filter(l -> row.matcher(l).matches()).toList();
         assertThat(rows).as(r.out()).hasSize(4);
@@ -49,15 +49,15 @@ class BenchPipelineCommandTest {
         for (String l : rows) {
             Matcher m = row.matcher(l);
             assertThat(m.matches()).isTrue();
-            // the latency phase ran at about the rate asked for
-            assertThat(Double.parseDouble(m.group(5).replace(",", ""))).as(l).isBetween(900.0, 1100.0);
+            // the latency phase ran at the rate asked for, or a little below where the producer was starved of CPU
+            assertThat(Double.parseDouble(m.group(5).replace(",", ""))).as(l).isBetween(500.0, 1000.0);
         }
         assertThat(r.out()).containsPattern("no-op / Kafka copy:\\s+exactly-once \\d+\\.\\d\\d\\s+at-least-once \\d+\\.\\d\\d");
-        // each row: 2,000 pre-filled elements and 3,000 (3 s at 1,000/s, the last millisecond's maybe not) of the latency phase
+        // each row: 2,000 pre-filled elements and 2,000 of the latency phase (2 s at 1,000/s)
         Matcher checked = Pattern.compile("checked: every element of every row had exactly one result \\(([\\d,]+) elements\\)")
                 .matcher(r.out());
         assertThat(checked.find()).as(r.out()).isTrue();
-        assertThat(Long.parseLong(checked.group(1).replace(",", ""))).isBetween(4 * (2000L + 2990), 4 * (2000L + 3000));
+        assertThat(Long.parseLong(checked.group(1).replace(",", ""))).isEqualTo(4 * (2000L + 2000));
     }
 
     @Test

@@ -16,6 +16,8 @@ class SteadyRateTest {
             r.add(1_000_000 + 10L * i);
         }
         assertThat(r.perSecond()).isCloseTo(100.0, within(1e-9));
+        // counted from the 20th result (t = 200 ms after the first) to the 101st (t = 1000 ms)
+        assertThat(r.windowSeconds()).isCloseTo(0.8, within(1e-9));
     }
 
     @Test
