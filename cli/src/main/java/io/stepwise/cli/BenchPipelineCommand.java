@@ -147,14 +147,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 }
             } catch (PipelineBenchmark.ExactlyOneResultViolated e) {
                 if (!results.isEmpty()) {
-                    out.print(PipelineTable.render(setup + "\n(stopped early: the next row failed its exactly-one-result check)", results));
+                    out.print(PipelineTable.render(setup + "\n(stopped early: the next row failed its exactly-one-result check)", results,
+                            settings.checkpointInterval()));
                 }
                 out.flush();
                 spec.commandLine().getErr().println("stepwise bench pipeline: FAILED the exactly-one-result check, " + e.getMessage());
                 spec.commandLine().getErr().flush();
                 return 1;
             }
-            out.print(PipelineTable.render(setup, results));
+            out.print(PipelineTable.render(setup, results, settings.checkpointInterval()));
             out.flush();
         } finally {
             deleteTree(work);

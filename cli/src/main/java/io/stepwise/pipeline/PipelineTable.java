@@ -1,5 +1,6 @@
 package io.stepwise.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,14 +16,28 @@ public final class PipelineTable {
     private PipelineTable() {
     }
 
-    /** {@code setup} says what ran (elements, streams, parallelism, checkpoint interval), once, above the table. */
-    public static String render(String setup, List<RowResult> rows) {
+    /** A rate measured over fewer checkpoint intervals than this is marked: it times too few of their pauses. */
+    static final int STEADY_INTERVALS = 3;
+
+    /**
+     * {@code setup} says what ran (elements, streams, parallelism, checkpoint interval), once, above
+     * the table; {@code checkpointInterval} tells which rates were measured over too short a window.
+     */
+    public static String render(String setup, List<RowResult> rows, Duration checkpointInterval) {
+        double steadySeconds = STEADY_INTERVALS * checkpointInterval.toMillis() / 1000.0;
+        boolean anyShort = false;
         StringBuilder s = new StringBuilder(setup).append('\n');
         s.append(String.format(Locale.ROOT, FORMAT, "row", "system under test", "delivery", "elements/s", "window", "latency at", "p50", "p99",
                 "max", "written p50"));
         for (RowResult r : rows) {
-            s.append(String.format(Locale.ROOT, FORMAT, r.row().letter(), r.row().title(), r.delivery().label(), rate(r.perSecond()),
-                    seconds(r.window()), rate(r.latencyRate()) + "/s", millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50())));
+            boolean tooShort = r.window() < steadySeconds;
+            anyShort |= tooShort;
+            s.append(String.format(Locale.ROOT, FORMAT, r.row().letter(), r.row().title(), r.delivery().label(),
+                    rate(r.perSecond()) + (tooShort ? "*" : ""), seconds(r.window()), rate(r.latencyRate()) + "/s", millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50())));
+        }
+        if (anyShort) {
+            s.append(String.format(Locale.ROOT, "* measured over less than %d checkpoint intervals (%s): a start-up burst or ramp may "
+                    + "dominate it; raise --elements for a steady figure.%n", STEADY_INTERVALS, seconds(steadySeconds)));
         }
         s.append('\n');
         for (String line : ratios(rows)) {
@@ -33,7 +48,7 @@ public final class PipelineTable {
         s.append("""
                 elements/s: results written per second while working through the pre-filled topic, from the result at the
                   20% mark to the last one, timed by the broker's append times (the first 20% are the warm-up); window: how
-                  long that took. A window of less than a few checkpoint intervals is not steady: raise --elements.
+                  long that took.
                 latency at: the rate of the second phase, which sends new elements at a fixed pace (by default half of
                   the row's elements/s); p50/p99/max: from an element's Kafka timestamp to its result being read by an
                   independent read_committed consumer, leaving out the elements sent in the phase's first 20%.

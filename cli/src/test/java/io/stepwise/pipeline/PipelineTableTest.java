@@ -2,6 +2,7 @@ package io.stepwise.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class PipelineTableTest {
     void eachRowIsOneLineWithItsFigures() {
         String table = PipelineTable.render("setup line", List.of(
                 row(BenchRow.KAFKA_COPY, Delivery.EXACTLY_ONCE, 100_000, 2600),
-                row(BenchRow.NO_OP, Delivery.EXACTLY_ONCE, 25_000, 2700)));
+                row(BenchRow.NO_OP, Delivery.EXACTLY_ONCE, 25_000, 2700)), Duration.ofSeconds(5));
 
         List<String> lines = table.lines().toList();
         assertThat(lines.get(0)).isEqualTo("setup line");
@@ -26,6 +27,16 @@ class PipelineTableTest {
         assertThat(lines.get(3).split("\\s{2,}")).containsExactly(
                 "b", "no-op tagger (emb 1, hidden 1)", "exactly-once", "25,000", "24.5 s", "12,500/s", "2.70 s", "5.40 s", "8.10 s", "12 ms");
         assertThat(table).contains("checked: every element of every row had exactly one result (10,000 elements).");
+        // 24.5 s is more than 3 intervals of 5 s: steady, no mark
+        assertThat(table).doesNotContain("*");
+    }
+
+    @Test
+    void aRateMeasuredOverFewerThanThreeCheckpointIntervalsIsMarked() {
+        // 24.5 s is less than 3 intervals of 10 s
+        String table = PipelineTable.render("setup", List.of(row(BenchRow.NO_OP, Delivery.AT_LEAST_ONCE, 25_000, 20)),
+                Duration.ofSeconds(10));
+        assertThat(table).contains(" 25,000*").contains("* measured over less than 3 checkpoint intervals (30.0 s)");
     }
 
     @Test
