@@ -43,6 +43,11 @@ final class ResultReader implements AutoCloseable {
         p.put("isolation.level", "read_committed");
         p.put("enable.auto.commit", "false");
         p.put("fetch.max.wait.ms", String.valueOf(FETCH_MAX_WAIT_MS));
+        // a commit makes a whole checkpoint interval of results readable at once (100,000s at high
+        // rates): fetch them in large batches, so that draining them adds little to their latency
+        p.put("max.poll.records", "10000");
+        p.put("max.partition.fetch.bytes", String.valueOf(8 << 20));
+        p.put("fetch.max.bytes", String.valueOf(64 << 20));
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         this.consumer = new KafkaConsumer<>(p);
