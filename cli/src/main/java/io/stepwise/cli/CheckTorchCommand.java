@@ -15,8 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Checks Stepwise against PyTorch reference files.",
         description = {
             "Runs PyTorch reference files (the formats of lstm-core/src/test/resources/fixtures:",
-            "LSTM parity, loss gradients, a training trajectory, the tutorial's seed tensor) against",
-            "Stepwise and prints, per case, the largest absolute difference. Exits 1 when any case is",
+            "LSTM parity, loss gradients, a training trajectory, the tutorial's seed tensor, the",
+            "streaming tagger with character features and delayed heads) against Stepwise and",
+            "prints, per case, the largest absolute difference. Exits 1 when any case is",
             "beyond tolerance: forward 1e-5; gradients, losses and trained weights 1e-4 x",
             "max(1, |reference|); numbers the tutorial printed, to their 4 decimal places (left out",
             "of the last line, 'max abs diff: X', which is over full-precision references only)."})

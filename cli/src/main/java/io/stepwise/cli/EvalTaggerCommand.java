@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code stepwise eval tagger}: token accuracy of a tagger on a CoNLL-U treebank. */
 @Command(name = "tagger",
-        description = {"Prints the token accuracy (UPOS) of a tagger model on a CoNLL-U treebank;",
-            "the last line is 'accuracy: 0.xxxx'."})
+        description = {"Prints the token accuracy (UPOS) of a tagger model on a CoNLL-U treebank: at every decoding",
+            "delay the model allows, on known and unknown words, per tag, and the most frequent confusions;",
+            "the last line is 'accuracy: 0.xxxx' (the model's final tags)."})
 public final class EvalTaggerCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -46,15 +47,14 @@ public final class EvalTaggerCommand implements Callable<Integer> {
         if (sentences.isEmpty()) {
             throw new IllegalArgumentException(conllu + " holds no sentences");
         }
-        TaggerEvaluation.Accuracy acc = TaggerEvaluation.accuracy(tagger, sentences);
-        long unknown = sentences.stream().flatMap(s -> s.words().stream()).filter(w -> !tagger.words().contains(w)).count();
+        TaggerEvaluation.Report report = TaggerEvaluation.report(tagger, sentences);
+        TaggerEvaluation.Accuracy acc = report.finalTags().all();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "model: %s v%d (%s)%n", tagger.name(), tagger.version(), model.getFileName());
+        out.printf(Locale.ROOT, "model: %s (%s)%n", tagger.summary(), model.getFileName());
         out.printf(Locale.ROOT, "data: %s, %d sentences, %d words, %d not in the vocabulary%n",
-                conllu.getFileName(), sentences.size(), acc.tokens(), unknown);
-        out.printf(Locale.ROOT, "correct: %d of %d%n", acc.correct(), acc.tokens());
-        out.printf(Locale.ROOT, "accuracy: %.4f%n", acc.value());
-        out.flush();
+                conllu.getFileName(), sentences.size(), acc.tokens(), report.finalTags().unknown().tokens());
+        out.printf(Locale.ROOT, "correct: %d of %d (the final tags, at delay %d)%n", acc.correct(), acc.tokens(), tagger.delay());
+        TaggerReport.print(out, report, true);
         return 0;
     }
 }

@@ -36,7 +36,8 @@ public final class ImportTorchCommand implements Callable<Integer> {
     String kind;
 
     @Option(names = "--config", required = true, paramLabel = "CONFIG.json",
-            description = "what the state_dict does not hold: words and tags (tagger), input_scale and target_scale (sum)")
+            description = "what the state_dict does not hold: words and tags (tagger; a streaming tagger adds characters, "
+                    + "max_chars, lowercase), input_scale and target_scale (sum)")
     Path config;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the model file to write")

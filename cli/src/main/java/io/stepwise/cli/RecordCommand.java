@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -57,7 +58,7 @@ public final class RecordCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KafkaClient bootstrap = KafkaClientOptions.client(spec);
         List<RawRecord> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(bootstrap, "stepwise-record"))) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(bootstrap, "stepwise-record"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : topics) {
                 List<PartitionInfo> info = c.partitionsFor(t, Duration.ofSeconds(30));
@@ -75,10 +76,10 @@ public final class RecordCommand implements Callable<Integer> {
                 done.put(p, start.get(p) >= end.get(p));
             }
             while (done.containsValue(false)) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     TopicPartition p = new TopicPartition(r.topic(), r.partition());
                     if (r.offset() < end.get(p)) {
-                        records.add(new RawRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value()));
+                        records.add(RawRecord.fromBytes(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value()));
                     }
                 }
                 for (TopicPartition p : parts) {
@@ -100,7 +101,7 @@ public final class RecordCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Map<TopicPartition, Long> position(KafkaConsumer<String, String> c, List<TopicPartition> parts, String spec, boolean start) {
+    private static Map<TopicPartition, Long> position(KafkaConsumer<?, ?> c, List<TopicPartition> parts, String spec, boolean start) {
         Map<TopicPartition, Long> out = new HashMap<>();
         if (spec == null) {
             out.putAll(start ? c.beginningOffsets(parts) : c.endOffsets(parts));

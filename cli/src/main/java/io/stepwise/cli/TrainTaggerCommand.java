@@ -47,8 +47,8 @@ public final class TrainTaggerCommand implements Callable<Integer> {
     @Option(names = "--dev", paramLabel = "DEV.conllu", description = "Development treebank, for accuracy after every epoch.")
     Path dev;
 
-    /** The defaults every treebank option below shows and starts from: declared once, in the trainer's settings. */
-    private static final TaggerTrainer.Settings DEFAULTS = TaggerTrainer.Settings.defaults();
+    /** The defaults every treebank option below shows and starts from: declared once, the trainer's streaming recipe. */
+    private static final TaggerTrainer.Settings DEFAULTS = TaggerTrainer.streamingRecipe();
 
     @Option(names = "--epochs", paramLabel = "N",
             description = "Passes over the data (default: " + TaggerTutorial.EPOCHS + " with --tutorial, else ${DEFAULT-VALUE}).")
@@ -84,12 +84,56 @@ public final class TrainTaggerCommand implements Callable<Integer> {
             description = "Clip the gradient's global norm, 0 for none (default: ${DEFAULT-VALUE}; --clip is the old spelling).")
     double clip = DEFAULTS.clipNorm();
 
+    @Option(names = "--char-dim", paramLabel = "N", description = "Character embedding size; 0 for no character features (default: ${DEFAULT-VALUE}).")
+    int charDim = DEFAULTS.charDim();
+
+    @Option(names = "--char-hidden", paramLabel = "N",
+            description = "Hidden size of each direction of the character LSTM; 0 for none (default: ${DEFAULT-VALUE}).")
+    int charHidden = DEFAULTS.charHidden();
+
+    @Option(names = "--max-chars", paramLabel = "N",
+            description = "A longer word is read as its first and last N/2 characters (default: ${DEFAULT-VALUE}).")
+    int maxChars = DEFAULTS.maxChars();
+
+    @Option(names = "--char-min-count", paramLabel = "N",
+            description = "Characters seen fewer times are the unknown character (default: ${DEFAULT-VALUE}).")
+    int charMinCount = DEFAULTS.charMinCount();
+
+    @Option(names = "--delay", paramLabel = "D",
+            description = "Decoding delay, 0 to 3: a word's tag is final once D more words have arrived (default: ${DEFAULT-VALUE}).")
+    int delay = DEFAULTS.delay();
+
+    @Option(names = "--lowercase", negatable = true, fallbackValue = "true",
+            description = "Look words up lower-cased; the characters keep their case (default: ${DEFAULT-VALUE}).")
+    boolean lowercase = DEFAULTS.lowercase();
+
+    @Option(names = "--final-learning-rate", paramLabel = "RATE",
+            description = "Learning rate at the end, reached linearly; 0 keeps it constant (default: ${DEFAULT-VALUE}).")
+    double finalLr = DEFAULTS.finalLearningRate();
+
+    @Option(names = "--word-dropout", paramLabel = "ALPHA",
+            description = "A word seen c times is read as unknown with probability ALPHA/(ALPHA+c) in training (default: ${DEFAULT-VALUE}).")
+    double wordDropout = DEFAULTS.wordDropout();
+
+    @Option(names = "--word-dropout-floor", paramLabel = "P",
+            description = "The least probability of reading a training word as unknown (default: ${DEFAULT-VALUE}).")
+    double wordDropoutFloor = DEFAULTS.wordDropoutFloor();
+
+    @Option(names = "--input-dropout", paramLabel = "P", description = "Dropout on the LSTM's input in training (default: ${DEFAULT-VALUE}).")
+    double inputDropout = DEFAULTS.inputDropout();
+
+    @Option(names = "--output-dropout", paramLabel = "P",
+            description = "Dropout on the LSTM's output in training (default: ${DEFAULT-VALUE}).")
+    double outputDropout = DEFAULTS.outputDropout();
+
     /** SGD's default learning rate, the tutorial's. */
     static final double SGD_RATE = 0.1;
 
     /** The options only a treebank run takes; --tutorial trains exactly as the tutorial does. */
     private static final List<String> TREEBANK_ONLY = List.of("--dev", "--embedding-dim", "--hidden-size", "--num-layers",
-            "--batch-size", "--learning-rate", "--optimizer", "--min-count", "--clip-norm");
+            "--batch-size", "--learning-rate", "--optimizer", "--min-count", "--clip-norm", "--char-dim", "--char-hidden",
+            "--max-chars", "--char-min-count", "--delay", "--lowercase", "--final-learning-rate", "--word-dropout", "--word-dropout-floor",
+            "--input-dropout", "--output-dropout");
 
     @Mixin
     ModelOutputOptions output;
@@ -181,6 +225,9 @@ public final class TrainTaggerCommand implements Callable<Integer> {
                 .learningRate(rateGiven || kind != OptimizerKind.SGD ? lr : SGD_RATE)
                 .minCount(positive("--min-count", minCount))
                 .clipNorm(clip)
+                .charDim(charDim).charHidden(charHidden).maxChars(maxChars).charMinCount(positive("--char-min-count", charMinCount))
+                .delay(delay).lowercase(lowercase).finalLearningRate(finalLr)
+                .wordDropout(wordDropout).wordDropoutFloor(wordDropoutFloor).inputDropout(inputDropout).outputDropout(outputDropout)
                 .seed(output.seedOr(DEFAULTS.seed()))
                 .build();
         output.checkWritable(true);
@@ -210,8 +257,7 @@ public final class TrainTaggerCommand implements Callable<Integer> {
         TaggerTrainer trainer = new TaggerTrainer(opts);
         ModelMeta meta = new ModelMeta(output.name(ModelKind.TAGGER), output.version, provenance);
         TaggerModel model = trainer.newModel(meta, train);
-        out.printf(Locale.ROOT, "vocabulary: %d words (min count %d, rest <unk>), %d tags%n",
-                model.words().size(), opts.minCount(), model.tags().size());
+        out.printf(Locale.ROOT, "model: %s%n", model.summary());
         out.flush();
 
         LossCurve curve = new LossCurve();
@@ -226,16 +272,22 @@ public final class TrainTaggerCommand implements Callable<Integer> {
             }
         };
         TaggerTrainer.Result result;
+        long started = System.nanoTime();
         try {
             result = trainer.train(model, train, devData, curve.andThen(bar).andThen(epochLines));
         } finally {
             bar.close();
         }
-        if (!result.devAccuracy().isEmpty()) {
+        out.printf(Locale.ROOT, "trained in %.0f s%n", (System.nanoTime() - started) / 1e9);
+        if (!devData.isEmpty()) {
+            TaggerEvaluation.Report report = TaggerEvaluation.report(model, devData);
+            TaggerReport.print(out, report, false);
             // the provenance is fixed at construction; record the final dev accuracy on a copy
             Map<String, Object> withScore = new LinkedHashMap<>(provenance);
-            TaggerEvaluation.Accuracy acc = TaggerEvaluation.accuracy(model, devData);
-            withScore.put("dev_accuracy", acc.value());
+            withScore.put("dev_accuracy", report.finalTags().all().value());
+            Map<String, Double> byDelay = new LinkedHashMap<>();
+            report.byDelay().forEach(d -> byDelay.put(String.valueOf(d.delay()), d.all().value()));
+            withScore.put("dev_accuracy_by_delay", byDelay);
             model = model.withMeta(new ModelMeta(meta.name(), meta.version(), withScore));
         }
         finish(out, model, curve, "tagger on " + conllu.getFileName() + ": loss");

@@ -33,6 +33,8 @@ public final class ConsoleView implements AutoCloseable {
     /** Per model, the versions announced so far with their evaluation figures. */
     private final Map<String, List<String>> versions = new TreeMap<>();
     private final Map<String, List<String>> chat = new TreeMap<>();
+    /** Where each word of a stream's sentence stands in {@link #chat}, by seq, for its final tag. */
+    private final Map<String, Map<Long, Integer>> positions = new TreeMap<>();
     private final Map<String, Long> lastSeq = new TreeMap<>();
     private final Map<String, JsonNode> meters = new TreeMap<>();
     private long results;
@@ -74,12 +76,23 @@ public final class ConsoleView implements AutoCloseable {
             results++;
             String stream = n.get("stream").asText();
             String version = n.get("model").asText() + " v" + n.get("version").asInt();
-            if (n.has("tag")) {
+            if (n.has("tag") && n.path("final").asBoolean(false)) {
+                // a delayed tagger's final tag replaces the one the word was given at once
+                String word = n.get("token").asText() + "/";
+                List<String> words = chat.getOrDefault(stream, List.of());
+                Integer at = positions.computeIfAbsent(stream, k -> new java.util.HashMap<>()).get(n.get("seq").asLong());
+                if (at != null && at < words.size() && words.get(at).startsWith(word)) {
+                    words.set(at, word + n.get("tag").asText());
+                }
+            } else if (n.has("tag")) {
                 List<String> words = chat.computeIfAbsent(stream, k -> new ArrayList<>());
                 if (n.get("seq").asLong() == 1 || words.isEmpty() || startsSentence(stream, n)) {
                     words.clear();
+                    positions.computeIfAbsent(stream, k -> new java.util.HashMap<>()).clear();
                 }
-                words.add(n.get("token").asText() + "/" + n.get("tag").asText());
+                positions.computeIfAbsent(stream, k -> new java.util.HashMap<>()).put(n.get("seq").asLong(), words.size());
+                // a tag that may still change (a delayed tagger's at once) is marked until its final one comes
+                words.add(n.get("token").asText() + "/" + n.get("tag").asText() + (n.has("final") ? "?" : ""));
                 lastSeq.put(stream, n.get("seq").asLong());
                 if (!redraw) {
                     out.printf("%-8s #%-4d %-14s -> %-6s p=%.2f  %s%n", stream, n.get("seq").asLong(), n.get("token").asText(),

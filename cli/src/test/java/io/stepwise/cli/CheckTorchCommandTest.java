@@ -48,6 +48,15 @@ class CheckTorchCommandTest {
     }
 
     @Test
+    void theStreamingTaggerFixturePasses() throws Exception {
+        Run r = run("check-torch", fixture("char_tagger.json").toString());
+
+        assertThat(r.exit()).as(r.out()).isZero();
+        assertThat(r.out()).contains("char_tagger_delay2 training pass").contains("grad char_lstm.weight_hh_l0_reverse")
+                .contains("char_tagger_delay2 stepwise").contains("head 2 log-probs").doesNotContain("FAIL");
+    }
+
+    @Test
     void aFixtureBeyondToleranceExitsOne() throws Exception {
         Path f = fixture("grad_tagger.json");
         // change the reference loss in the file: the check must notice

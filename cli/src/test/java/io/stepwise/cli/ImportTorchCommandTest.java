@@ -66,6 +66,45 @@ class ImportTorchCommandTest {
         });
     }
 
+    /** make_char_tagger.py's numpy.savez, imported and exported again: the same arrays, the same config back. */
+    @Test
+    void pyTorchsStreamingTaggerImportsAndExportsAgainUnchanged() throws IOException {
+        JsonNode cs = Fixtures.load("char_tagger.json").get("cases").get(0);
+        Path savez = dir.resolve("char_tagger_state_dict.npz");
+        try (java.io.InputStream in = getClass().getResourceAsStream("/fixtures/char_tagger_state_dict.npz")) {
+            Files.copy(in, savez);
+        }
+        Path streamingConfig = dir.resolve("char_tagger.config.json");
+        Files.writeString(streamingConfig, cs.get("config").toString());
+        Path out = dir.resolve("streaming.stepwise");
+
+        CommandRun imported = CommandRun.of(new ImportTorchCommand(), savez, "--kind", "tagger", "--config", streamingConfig,
+                "--out", out, "--name", "streaming");
+        CommandRun exported = CommandRun.of(new ExportTorchCommand(), "--model", out, "--out", dir.resolve("again.npz"));
+
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("characters 24 x 3 -> 2 x 4").contains("delay 2").contains("lower-cased");
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        assertThat(Npz.read(dir.resolve("again.npz"))).isEqualTo(Npz.read(savez));
+        JsonNode config = JSON.readTree(dir.resolve("again.config.json").toFile());
+        cs.get("config").fields().forEachRemaining(e -> assertThat(config.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue()));
+        List<List<String>> sentences = new ArrayList<>();
+        cs.get("sentences").forEach(s -> {
+            List<String> words = new ArrayList<>();
+            s.forEach(w -> words.add(w.asText()));
+            sentences.add(words);
+        });
+        List<List<String>> finalTags = new ArrayList<>();
+        cs.get("float32").get("final_tags").forEach(s -> {
+            List<String> tags = new ArrayList<>();
+            s.forEach(t -> tags.add(t.asText()));
+            finalTags.add(tags);
+        });
+        TaggerModel model = (TaggerModel) ModelFile.read(out);
+        assertThat(model.finalTags(sentences).stream().map(s -> s.stream().map(Prediction.Tag::tag).toList()).toList())
+                .isEqualTo(finalTags);
+    }
+
     @Test
     void nameDefaultsToTheKindAndVersionToOne() throws IOException {
         Path out = dir.resolve("t.stepwise");

@@ -37,7 +37,10 @@ public final class OfflinePredictor {
     public record Outcome(List<Result> results, int duplicates, int sequences) {
     }
 
-    /** One result per token or value element kept, in the order the elements came in. */
+    /**
+     * One result per token or value element kept (two for a delayed tagger: the tag at once, then
+     * the final one), in the order the elements came in.
+     */
     public Outcome predict(List<Element> elements) {
         Map<String, List<Indexed>> byStream = new LinkedHashMap<>();
         for (int i = 0; i < elements.size(); i++) {
@@ -76,20 +79,21 @@ public final class OfflinePredictor {
                 sequences.add(current);
             }
         }
-        Result[] byInput = new Result[elements.size()];
+        @SuppressWarnings("unchecked")
+        List<Result>[] byInput = (List<Result>[]) new List<?>[elements.size()];
         for (int from = 0; from < sequences.size(); from += BATCH) {
             predict(sequences.subList(from, Math.min(sequences.size(), from + BATCH)), byInput);
         }
         List<Result> results = new ArrayList<>();
-        for (Result r : byInput) {
+        for (List<Result> r : byInput) {
             if (r != null) {
-                results.add(r);
+                results.addAll(r);
             }
         }
         return new Outcome(results, duplicates, sequences.size());
     }
 
-    private void predict(List<List<Indexed>> batch, Result[] out) {
+    private void predict(List<List<Indexed>> batch, List<Result>[] out) {
         List<List<Input>> inputs = new ArrayList<>(batch.size());
         for (List<Indexed> seq : batch) {
             List<Input> in = new ArrayList<>(seq.size());
@@ -112,9 +116,18 @@ public final class OfflinePredictor {
                 if (e.value() != null) {
                     exact += e.value();
                 }
-                out[seq.get(t).index] = Result.of(e, predictions.get(b).get(t), exact, model.name(), model.version());
+                Prediction p = predictions.get(b).get(t);
+                out[seq.get(t).index] = p instanceof Prediction.DelayedTag d
+                        // a delayed tagger gives each word two results, as the streaming job does: at once, and final
+                        ? List.of(tag(e, d.now(), false), tag(e, d.finalTag(), true))
+                        : List.of(Result.of(e, p, exact, model.name(), model.version()));
             }
         }
+    }
+
+    private Result tag(Element e, Prediction.Tag t, boolean isFinal) {
+        return new Result.Tag(e.stream(), e.seq(), e.ts(), e.token(), t.tag(), t.probability(), model.name(), model.version(),
+                isFinal);
     }
 
     private record Indexed(int index, Element element) {

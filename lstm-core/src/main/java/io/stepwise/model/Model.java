@@ -124,6 +124,22 @@ public abstract sealed class Model permits TaggerModel, SumModel {
     }
 
     /**
+     * Steps many streams at once, one input each: one matrix product per layer for all of them
+     * ({@link PackedLstm#stepBatch}), so the weights are read once per batch instead of once per
+     * element. Results agree with {@link Stepper} to float rounding. One per thread.
+     */
+    public abstract BatchStepper newBatchStepper();
+
+    /** The batched step of many streams. */
+    public interface BatchStepper {
+        /**
+         * Advances {@code states[i]} by {@code inputs[i]} for {@code i < n}, every input one this model
+         * accepts, and writes each stream's prediction to {@code predictions[i]}.
+         */
+        void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions);
+    }
+
+    /**
      * The predictions for whole sequences, each from the zero state, run together as one padded
      * batch: the offline path. It computes in the order {@link Stepper} does, so the two agree bit for
      * bit (see {@link PackedLstm#forwardSequence}).

@@ -158,6 +158,40 @@ public final class SumModel extends Model {
         return new Stepper();
     }
 
+    @Override
+    public BatchStepper newBatchStepper() {
+        return new BatchStepper() {
+            private final Stepper single = new Stepper();
+            private final PackedLstm lstm = packed();
+            private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
+            private final float[] y = new float[1];
+            private float[] x = new float[0];
+
+            @Override
+            public void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions) {
+                if (n == 1) {
+                    predictions[0] = single.step(inputs[0], states[0]);
+                    return;
+                }
+                if (x.length < n) {
+                    x = new float[n];
+                }
+                for (int b = 0; b < n; b++) {
+                    if (!(inputs[b] instanceof Input.Value value)) {
+                        throw new IllegalArgumentException(refusal(inputs[b]));
+                    }
+                    x[b] = (float) (value.value() / inputScale);
+                }
+                lstm.stepBatch(x, states, n, scratch);
+                int top = lstmConfig().numLayers() - 1;
+                for (int b = 0; b < n; b++) {
+                    linear.forwardRow(states[b].values(), states[b].hOffset(top), y);
+                    predictions[b] = new Prediction.Sum((double) y[0] * targetScale);
+                }
+            }
+        };
+    }
+
     /** The running sums the model predicts for a whole sequence, stepwise from the zero state. */
     public double[] runningSums(double[] values) {
         Stepper s = newStepper();

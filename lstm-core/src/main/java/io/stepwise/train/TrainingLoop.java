@@ -145,6 +145,11 @@ public final class TrainingLoop {
             return progress -> rate;
         }
 
+        /** A learning rate falling linearly from {@code start} to {@code end} over the run. */
+        public static DoubleUnaryOperator linear(double start, double end) {
+            return progress -> start + (end - start) * progress;
+        }
+
         /** A learning rate decaying geometrically from {@code start} to {@code end} over the run. */
         public static DoubleUnaryOperator geometric(double start, double end) {
             return progress -> start * Math.pow(end / start, progress);

@@ -67,17 +67,26 @@ class StreamingInferenceEndToEndTest {
 
     @Test
     void aThousandInterleavedStreamsGetWhatOfflinePredictionGives() throws Exception {
-        TaggerModel model = Workloads.tagger(1, 11);
+        thousandStreams("thousand", Workloads.tagger(1, 11));
+    }
+
+    @Test
+    void aThousandStreamsOfADelayedCharacterLevelTaggerGetWhatOfflinePredictionGives() throws Exception {
+        thousandStreams("thousand-delayed", Workloads.streamingTagger(1, 13));
+    }
+
+    /** A thousand interleaved streams of two sentences each, in micro-batches, against offline prediction. */
+    private void thousandStreams(String name, TaggerModel model) throws Exception {
         List<Element> input = Workloads.sentences(1000, 2, 1, 5);
-        InferenceSettings s = boundedWith(settings("thousand"), model);
+        InferenceSettings s = boundedWith(settings(name), model);
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
 
         KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(input));
-        env.execute("thousand streams");
+        env.execute(name);
 
         try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic())) {
-            long expected = input.stream().filter(e -> !e.end()).count();
+            long expected = ResultChecks.resultsFor(model, input);
             await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= expected);
             ResultChecks.assertSameAsOffline(model, input, ResultChecks.byStreamAndSeq(out.poll()));
         }
@@ -138,6 +147,33 @@ class StreamingInferenceEndToEndTest {
         byte[] file = ModelFile.toBytes(m);
         ModelAnnouncement a = ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
         KafkaTopics.produce(KAFKA.bootstrapServers(), s.modelTopic(), List.<String[]>of(new String[]{m.name(), a.toJson()}));
+    }
+
+    @Test
+    void aUrlLongTokenAndWordsOfOtherScriptsAreTaggedNotDeadLettered() throws Exception {
+        TaggerModel model = Workloads.streamingTagger(1, 17);
+        String url = "https://en.wikipedia.org/wiki/" + "Long_Title_".repeat(60);
+        List<String> words = List.of("see", url, "日本語", "Ελληνικά", "مرحبا", "\uD83D\uDE00", "ok");
+        List<Element> input = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            input.add(Element.token("web", (long) i + 1, null, words.get(i)));
+        }
+        input.add(Element.endOf("web", (long) words.size() + 1, null));
+        InferenceSettings s = boundedWith(settings("scripts"), model);
+        StreamExecutionEnvironment env = env();
+        KafkaInference.configure(env, s);
+
+        KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(input));
+        env.execute("scripts");
+
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic());
+             KafkaTopics.Reader dead = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.deadLetterTopic())) {
+            long expected = ResultChecks.resultsFor(model, input);
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= expected);
+            ResultChecks.assertSameAsOffline(model, input, ResultChecks.byStreamAndSeq(out.poll()));
+            assertThat(out.poll()).extracting(r -> JSON.readTree(r.value()).get("token").asText()).contains(url, "日本語", "\uD83D\uDE00");
+            assertThat(dead.poll()).as("a word is never bad input").isEmpty();
+        }
     }
 
     @Test

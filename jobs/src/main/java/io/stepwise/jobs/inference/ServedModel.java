@@ -1,9 +1,12 @@
 package io.stepwise.jobs.inference;
 
 import io.stepwise.lstm.LstmConfig;
+import io.stepwise.lstm.LstmState;
 import io.stepwise.model.Input;
 import io.stepwise.model.Model;
 import io.stepwise.model.Prediction;
+import io.stepwise.model.TaggerModel;
+import java.util.List;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.Result;
 
@@ -21,10 +24,18 @@ public final class ServedModel {
 
     private final Model model;
     private final Model.Stepper stepper;
+    private final Model.BatchStepper batch;
+    /** A delayed tagger's decoding; null for a model whose results are final at once. */
+    private final DelayedTags delayed;
+    private Input[] inputs = new Input[0];
+    private LstmState[] lstmStates = new LstmState[0];
+    private Prediction[] predictions = new Prediction[0];
 
     private ServedModel(Model model) {
         this.model = model;
         this.stepper = model.newStepper();
+        this.batch = model.newBatchStepper();
+        this.delayed = model instanceof TaggerModel t && t.delay() > 0 ? new DelayedTags(t) : null;
     }
 
     public static ServedModel of(Model model) {
@@ -43,18 +54,45 @@ public final class ServedModel {
         return model.lstmConfig();
     }
 
-    /** Runs one step for {@code e} on {@code state}; throws IllegalArgumentException for an element this model cannot take. */
-    public Result step(Element e, StreamState state) {
-        Input in = e.input();
-        String refusal = model.refusal(in);
-        if (refusal != null) {
-            throw new IllegalArgumentException(refusal);
+    /**
+     * Steps {@code n} streams at once, {@code elements[i]} on {@code states[i]}, with one product per
+     * layer for all of them; every element must be one this model takes (checked before, with
+     * {@link Model#refusal}). Writes each element's results to {@code results[i]}: its own result,
+     * and for a delayed tagger the final tag of the word its arrival settles.
+     */
+    public void stepBatch(Element[] elements, StreamState[] states, int n, List<Result>[] results) {
+        if (inputs.length < n) {
+            inputs = new Input[n];
+            lstmStates = new LstmState[n];
+            predictions = new Prediction[n];
         }
-        Prediction p = stepper.step(in, state.lstm());
-        if (e.value() != null) {
-            state.exactSum += e.value();
+        for (int i = 0; i < n; i++) {
+            inputs[i] = elements[i].input();
+            lstmStates[i] = states[i].lstm();
         }
-        return Result.of(e, p, state.exactSum, model.name(), version());
+        batch.step(inputs, lstmStates, n, predictions);
+        for (int i = 0; i < n; i++) {
+            Element e = elements[i];
+            if (e.value() != null) {
+                states[i].exactSum += e.value();
+            }
+            results[i] = delayed != null ? delayed.after(e, (Prediction.Tag) predictions[i], states[i])
+                    : List.of(Result.of(e, predictions[i], states[i].exactSum, model.name(), version()));
+        }
+    }
+
+    /**
+     * The end of a stream's sequence, or of the stream: the final tags of the words still waiting
+     * (a delayed tagger), none left waiting. Empty for every other model.
+     */
+    public List<Result> end(String stream, StreamState state) {
+        if (state.waiting() == 0) {
+            return List.of();
+        }
+        if (delayed == null || !state.fits(config())) {
+            return DelayedTags.settleAsGiven(stream, state, model.name(), state.version);
+        }
+        return delayed.flush(stream, state);
     }
 
     /**

@@ -74,14 +74,21 @@ class RecordingInferenceTest {
     }
 
     private Path replay(Path recording, String name) throws Exception {
+        return replay(recording, name, null, 2);
+    }
+
+    private Path replay(Path recording, String name, TaggerModel initial, int parallelism) throws Exception {
         Path output = dir.resolve(name);
         InferenceSettings.Builder b = InferenceSettings.builder().recording(recording).output(output).inputTopic("tokens")
                 .modelTopic("models");
+        if (initial != null) {
+            b.initialModel(ModelFile.toBytes(initial));
+        }
         b.serving().updatePolicy(UpdatePolicy.SWITCH);
         InferenceSettings s = b.build();
         Path work = Files.createDirectories(dir.resolve(name + "-work"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         RecordingInference.configure(env, s, work);
         env.execute("replay " + name);
         RecordingInference.finish(work, s);
@@ -119,6 +126,35 @@ class RecordingInferenceTest {
             JsonNode n = JSON.readTree(line);
             String key = n.get("stream").asText() + "#" + n.get("seq").asLong();
             assertThat(n.get("tag").asText() + "@v" + n.get("version").asInt()).as(key).isEqualTo(expected.get(key));
+        }
+    }
+
+    @Test
+    void withAModelGivenAtStartEveryRunAtEveryParallelismGivesTheSameBytes() throws Exception {
+        TaggerModel v1 = RunningInferenceTest.tagger(1, 7);
+        TaggerModel v2 = RunningInferenceTest.tagger(2, 99);
+        Recorded rec = recording(v1, v2);
+        // v1 is not announced: it is served from --model, and v2 is announced a third of the way in
+        List<RawRecord> withoutV1 = rec.records().stream().filter(r -> !(r.topic().equals("models") && r.offset() == 1)).toList();
+        Path file = dir.resolve("given.jsonl");
+        Files.write(file, withoutV1.stream().map(RecordingFormat::write).toList());
+
+        byte[] reference = null;
+        for (int parallelism : new int[]{1, 2}) {
+            for (int run = 0; run < 3; run++) {
+                Path out = replay(file, "given-p" + parallelism + "-" + run + ".jsonl", v1, parallelism);
+                byte[] bytes = Files.readAllBytes(out);
+                if (reference == null) {
+                    reference = bytes;
+                    for (String line : Files.readAllLines(out)) {
+                        JsonNode n = JSON.readTree(line);
+                        String key = n.get("stream").asText() + "#" + n.get("seq").asLong();
+                        assertThat(n.get("version").asInt()).as("%s: the version recorded in force", key)
+                                .isEqualTo(rec.versionAt().get(key));
+                    }
+                }
+                assertThat(bytes).as("parallelism %d, run %d", parallelism, run).isEqualTo(reference);
+            }
         }
     }
 }

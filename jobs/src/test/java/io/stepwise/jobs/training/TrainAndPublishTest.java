@@ -12,7 +12,13 @@ import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.model.Vocabulary;
+import io.stepwise.model.ModelLimits;
+import io.stepwise.modelstream.ModelAdmission;
+import io.stepwise.modelstream.ModelLocations;
+import io.stepwise.modelstream.ModelSignatures;
 import io.stepwise.modelstream.ModelVersionLoader;
+import io.stepwise.modelstream.SigningKey;
+import io.stepwise.modelstream.TrustedKeys;
 import io.stepwise.train.SumEvaluation;
 import io.stepwise.train.TaggerEvaluation;
 import io.stepwise.train.TaggerTrainer;
@@ -93,6 +99,11 @@ class TrainAndPublishTest {
         return out;
     }
 
+    /** What the inference job's loader makes of {@code a}, allowed to read the model folder. */
+    private ModelVersionLoader.Loaded load(ModelAnnouncement a) throws Exception {
+        return ModelVersionLoader.load(a, new ModelAdmission(null, ModelLocations.of(List.of(models.toString())), ModelLimits.DEFAULTS));
+    }
+
     /** The examples among {@code sent} (in arrival order from index 0) that the options hold out, or the others. */
     private static List<LabelledExample> split(TrainingSettings o, List<LabelledExample> sent, boolean heldOut) {
         List<LabelledExample> out = new ArrayList<>();
@@ -122,7 +133,7 @@ class TrainAndPublishTest {
         assertThat(a.version()).as("the version after the starting model's").isEqualTo(2);
         assertThat(a.uri()).startsWith("file:///").endsWith("tagger-v2.stepwise");
         // the inference job's own loader accepts it: SHA-256, file checksum, name and version
-        TaggerModel v2 = (TaggerModel) ModelVersionLoader.load(a).model();
+        TaggerModel v2 = (TaggerModel) load(a).model();
 
         List<LabelledExample> heldOut = split(o, examples, true);
         assertThat(heldOut).isNotEmpty();
@@ -160,7 +171,7 @@ class TrainAndPublishTest {
         send(examples);
 
         ModelAnnouncement a = announcements().get(0);
-        TaggerModel v2 = (TaggerModel) ModelVersionLoader.load(a).model();
+        TaggerModel v2 = (TaggerModel) load(a).model();
         assertThat(v2.words()).isEqualTo(v1.words());
         var heldOut = split(o, examples, true).stream().map(LabelledExample::taggedSentence).toList();
         assertThat(JSON.readTree(a.eval()).get("serving_accuracy").asDouble()).isEqualTo(TaggerEvaluation.accuracy(v1Copy, heldOut).value());
@@ -199,7 +210,7 @@ class TrainAndPublishTest {
 
         ModelAnnouncement a = announcements().get(0);
         assertThat(a.version()).as("numbering goes on from the restored state, not from the starting model").isEqualTo(4);
-        Model v4 = ModelVersionLoader.load(a).model();
+        Model v4 = load(a).model();
         // the restored examples are trained on too: all 60 are kept
         assertThat(JSON.readTree(a.eval()).get("trained_on").asInt() + JSON.readTree(a.eval()).get("held_out").asInt()).isEqualTo(60);
         assertThat(v4.meta().provenance()).containsEntry("previous_version", "tagger v3");
@@ -222,6 +233,35 @@ class TrainAndPublishTest {
     }
 
     @Test
+    void withASigningKeyEveryPublishedVersionIsSignedForTheInferenceJobsThatTrustIt() throws Exception {
+        SigningKey key = SigningKey.generate();
+        TrainingSettings o = tagger(untrainedTagger(1)).signingKey(key).build();
+        open(o, null);
+
+        send(ToyLanguage.sentences(60, 1));
+
+        ModelAnnouncement a = announcements().get(0);
+        assertThat(a.keyId()).isEqualTo(key.keyId());
+        assertThat(ModelSignatures.refusal(a, TrustedKeys.of(key.publicKey()))).isNull();
+        assertThat(ModelSignatures.refusal(a, TrustedKeys.of(SigningKey.generate().publicKey()))).contains("not one of the 1 trusted keys");
+        assertThat(ModelVersionLoader.load(a, new ModelAdmission(TrustedKeys.of(key.publicKey()),
+                ModelLocations.of(List.of(models.toString())), ModelLimits.DEFAULTS)).model().version()).isEqualTo(2);
+        assertThat(o.toString()).as("the settings never show the key").doesNotContain(key.pem().substring(30, 60));
+    }
+
+    @Test
+    void theSigningKeyOptionReadsTheKeyFileStepwiseKeysGenerateWrites() throws Exception {
+        SigningKey written = SigningKey.writeNew(models.resolve("keys"));
+
+        TrainingSettings s = TrainingSettings.parse(new String[]{"--bootstrap", "broker:9092", "--kind", "tagger", "--signing-key",
+            models.resolve("keys").resolve(SigningKey.PRIVATE_FILE).toString()});
+
+        assertThat(s.signingKey().keyId()).isEqualTo(written.keyId());
+        assertThat(s.forTrainer().signingKey()).as("the trainer signs, so it keeps the key").isNotNull();
+        assertThat(TrainingSettings.usage("train")).contains("--signing-key FILE");
+    }
+
+    @Test
     void withoutAStartingModelTheFirstRoundPublishesVersionOneOfANewModel() throws Exception {
         TrainingSettings o = TrainingSettings.builder().withoutKafka().kind(ModelKind.SUM).name("meter-sum").modelDir(models.toUri().toString())
                 .embeddingDim(1).hiddenSize(8).batchSize(16).learningRate(1e-2).minCount(1).roundEpochs(3).evalFraction(0.2)
@@ -233,7 +273,7 @@ class TrainAndPublishTest {
 
         ModelAnnouncement a = announcements().get(0);
         assertThat(a.version()).isEqualTo(1);
-        SumModel v1 = (SumModel) ModelVersionLoader.load(a).model();
+        SumModel v1 = (SumModel) load(a).model();
         assertThat(v1.name()).isEqualTo("meter-sum");
         assertThat(v1.lstmConfig().hiddenSize()).isEqualTo(8);
         JsonNode eval = JSON.readTree(a.eval());
