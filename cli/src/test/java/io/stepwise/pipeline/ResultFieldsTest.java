@@ -7,6 +7,7 @@ import io.stepwise.wire.Element;
 import io.stepwise.wire.ElementCodec;
 import io.stepwise.wire.Result;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The reader's view of an output record: results the job writes and elements the copy copies. */
@@ -34,6 +35,31 @@ class ResultFieldsTest {
     void fieldsItDoesNotUseAreSkippedWhateverTheirShape() {
         assertThat(parse("{\"x\":{\"seq\":99,\"a\":[1,{\"ts\":3}]},\"stream\":\"s\",\"seq\":4,\"ts\":5}"))
                 .isEqualTo(new ResultFields("s", 4, 5, false));
+    }
+
+    @Test
+    void whatTheWritersProduceIsReadFromItsPrefixAsTheParserReadsIt() {
+        List<String> written = List.of(
+                new Result.Tag("chat-7", 12L, 1764390000123L, "dog", "NOUN", 0.93f, "tagger", 3).toJson(),
+                new Result.Sum("meter-3", 5L, 77L, -42.0, 130.7, 131.0, "sum", 2).toJson(),
+                ElementCodec.write(Element.endOf("chat-1", 9L, 5L)),
+                ElementCodec.write(Element.token("chat-1", 8L, 5L, "\"seq\":1,\"ts\":2")),
+                ElementCodec.write(Element.token("straße-1", 8L, 5L, "x")));
+        for (String json : written) {
+            byte[] b = json.getBytes(StandardCharsets.UTF_8);
+            assertThat(ResultFields.prefix(b)).as(json).isNotNull().isEqualTo(ResultFields.parseJson(b));
+        }
+    }
+
+    @Test
+    void anyOtherShapeGoesThroughTheParser() {
+        for (String json : List.of("{\"seq\":4,\"stream\":\"s\",\"ts\":5}", "{ \"stream\": \"s\", \"seq\": 4, \"ts\": 5 }",
+                "{\"stream\":\"s\\u0041\",\"seq\":4,\"ts\":5}", "{\"stream\":\"s\",\"seq\":4.0,\"ts\":5}")) {
+            byte[] b = json.getBytes(StandardCharsets.UTF_8);
+            assertThat(ResultFields.prefix(b)).as(json).isNull();
+            assertThat(ResultFields.parse(b).seq()).as(json).isEqualTo(4);
+        }
+        assertThat(parse("{\"stream\":\"s\\u0041\",\"seq\":4,\"ts\":5}").stream()).isEqualTo("sA");
     }
 
     @Test
