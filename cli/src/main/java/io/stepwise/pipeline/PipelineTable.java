@@ -33,7 +33,8 @@ public final class PipelineTable {
             boolean tooShort = r.window() < steadySeconds;
             anyShort |= tooShort;
             s.append(String.format(Locale.ROOT, FORMAT, r.row().letter(), r.row().title(), r.delivery().label(),
-                    rate(r.perSecond()) + (tooShort ? "*" : ""), seconds(r.window()), rate(r.latencyRate()) + "/s", millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50())));
+                    rate(r.perSecond()) + (tooShort ? "*" : ""), seconds(r.window()), rate(r.latencyRate()) + "/s",
+                    millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50())));
         }
         if (anyShort) {
             s.append(String.format(Locale.ROOT, "* measured over less than %d checkpoint intervals (%s): a start-up burst or ramp may "
