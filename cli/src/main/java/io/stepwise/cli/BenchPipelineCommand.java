@@ -97,7 +97,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
     Double latencyRate;
 
     @Option(names = "--latency-duration", paramLabel = "DURATION", defaultValue = "30s",
-            description = "How long the latency phase sends; its first 20% are the warm-up (default: ${DEFAULT-VALUE}).")
+            description = "How long the latency phase sends; its first 20%% are the warm-up (default: ${DEFAULT-VALUE}).")
     String latencyDuration;
 
     @Option(names = "--only", paramLabel = "ROWS", defaultValue = "a,b,c,d,e",
