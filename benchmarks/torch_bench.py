@@ -4,7 +4,8 @@
 Times, on one thread, what the JMH benchmarks time on the Java side: one nn.LSTMCell step under
 torch.no_grad() at batch 1 and at batch 256, a large sgemm, and one training epoch of the
 notebook's running-sum regressor (n = 1000 sequences of length 2, LSTM(1, 64) -> Linear, Adam),
-both the notebook's own loop (one sequence at a time) and a mini-batched loop.
+both the notebook's own loop (one sequence at a time) and a mini-batched loop; and one streaming
+tagger step per element (io.stepwise.bench.TaggerStepBenchmark) for a known and an unknown word.
 
 Prints one JSON object per line: {"benchmark": ..., "shape": ..., "us": microseconds per op}.
 The benchmark names match io.stepwise.bench.BenchTable's rows.
@@ -15,6 +16,7 @@ import time
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 SEQUENCES = 1000
 LENGTH = 2
@@ -24,6 +26,17 @@ LEARNING_RATE = 1e-3
 CLIP_NORM = 1.0
 SCALE = 100.0
 STEP_BATCH = 256    # as io.stepwise.bench.BatchStepBenchmark.BATCH
+
+# as io.stepwise.bench.TaggerStepBenchmark: a 10,000-word vocabulary of random lower-case words, 17 tags;
+# "words" is the word-only EWT-size tagger, "streaming" the default recipe's shape (TaggerTrainer.streamingRecipe)
+TAGGER_VOCABULARY = 10_000
+TAGGER_WORDS = 1024
+TAGS = 17
+TAGGER_SHAPES = {
+    #            embedding, char dim, char hidden, hidden, delay
+    "words": (64, 0, 0, 128, 0),
+    "streaming": (96, 24, 30, 128, 2),
+}
 
 
 def per_op_us(fn, ops_per_call, rounds, min_seconds):
@@ -130,6 +143,81 @@ def batched_epoch_fn(batch):
     return run, 1
 
 
+class StreamingTagger(nn.Module):
+    """The tagger of lstm-core/src/test/resources/fixtures/make_char_tagger.py, stepped one word at
+    a time as the streaming job steps it: the word's features (its embedding; with characters, the
+    cached encoding of a vocabulary word or the character BiLSTM over an unknown one), one LSTMCell
+    step, the tag at once, and for a delay D the final tag of the word D back from [h_t-D ; h_t]."""
+
+    def __init__(self, vocabulary, embedding, char_dim, char_hidden, hidden, delay):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(len(vocabulary) + 1, embedding)  # + <unk>, last
+        self.chars = char_dim > 0
+        width = embedding
+        if self.chars:
+            self.char_embeddings = nn.Embedding(27, char_dim)  # a-z and the unknown character
+            self.char_lstm = nn.LSTM(char_dim, char_hidden, bidirectional=True)
+            width += 2 * char_hidden
+        self.cell = nn.LSTMCell(width, hidden)
+        self.hidden2tag = nn.Linear(hidden, TAGS)
+        self.delay = delay
+        self.delayed2tag = nn.Linear(2 * hidden, TAGS) if delay > 0 else None
+        self.index = {w: i for i, w in enumerate(vocabulary)}
+        self.unknown = len(vocabulary)
+        with torch.no_grad():
+            # what Stepwise does when a version loads: every vocabulary word's character encoding, once
+            self.cache = torch.stack([self.encode(w) for w in vocabulary]) if self.chars else None
+
+    def encode(self, word):
+        ids = torch.tensor([ord(c) - ord("a") if "a" <= c <= "z" else 26 for c in word[:20]])
+        _, (h_n, _) = self.char_lstm(self.char_embeddings(ids).unsqueeze(1))
+        return torch.cat([h_n[0, 0], h_n[1, 0]])
+
+    def step(self, word, state, recent):
+        i = self.index.get(word, self.unknown)
+        x = self.word_embeddings.weight[i]
+        if self.chars:
+            x = torch.cat([x, self.cache[i] if i != self.unknown else self.encode(word)])
+        h, c = self.cell(x.unsqueeze(0), state)
+        now = int(F.log_softmax(self.hidden2tag(h[0]), dim=0).argmax())
+        final = now
+        if self.delay > 0:
+            final = int(F.log_softmax(self.delayed2tag(torch.cat([recent[0], h[0]])), dim=0).argmax())
+            recent.pop(0)
+            recent.append(h[0])
+        return (h, c), now + final
+
+
+def random_word(g, length):
+    return "".join(chr(ord("a") + int(k)) for k in torch.randint(0, 26, (length,), generator=g))
+
+
+def tagger_step_fn(shape, known):
+    torch.manual_seed(2)
+    g = torch.Generator().manual_seed(1)
+    vocabulary = []
+    seen = set()
+    while len(vocabulary) < TAGGER_VOCABULARY:
+        w = random_word(g, 3 + int(torch.randint(0, 8, (1,), generator=g)))
+        if w not in seen:
+            seen.add(w)
+            vocabulary.append(w)
+    embedding, char_dim, char_hidden, hidden, delay = TAGGER_SHAPES[shape]
+    model = StreamingTagger(vocabulary, embedding, char_dim, char_hidden, hidden, delay).eval()
+    words = [vocabulary[int(torch.randint(0, TAGGER_VOCABULARY, (1,), generator=g))] if known
+             else random_word(g, 12) + "q" + str(i) for i in range(TAGGER_WORDS)]
+    state = [(torch.zeros(1, hidden), torch.zeros(1, hidden))]
+    recent = [torch.zeros(hidden) for _ in range(delay)]
+
+    def run():
+        with torch.no_grad():
+            s = state[0]
+            for w in words:
+                s, _ = model.step(w, s, recent)
+            state[0] = s
+    return run, TAGGER_WORDS
+
+
 def loaded_blas():
     """The BLAS library this process actually mapped: Debian's torch takes whatever libblas.so.3
     points to (the reference BLAS unless OpenBLAS or BLIS is installed), which decides its sgemm."""
@@ -164,6 +252,12 @@ def main():
     fn, ops = sgemm_fn(1024)
     fn()
     emit("sgemm", "1024", per_op_us(fn, ops, rounds, seconds))
+
+    for shape in TAGGER_SHAPES:
+        for word in ("known", "unknown"):
+            fn, ops = tagger_step_fn(shape, word == "known")
+            fn()  # warm-up
+            emit("taggerStep", f"{shape}_{word}", per_op_us(fn, ops, rounds, seconds))
 
     epochs = [("batchedEpoch", f"n1000_len2_h64_b{b}", lambda b=b: batched_epoch_fn(b)) for b in EPOCH_BATCHES]
     epochs.append(("notebookEpoch", "n1000_len2_h64", notebook_epoch_fn))

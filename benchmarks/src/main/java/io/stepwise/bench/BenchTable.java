@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +29,8 @@ public final class BenchTable {
     record Row(String label, String stepwise, String torch, double target, boolean batched) {
     }
 
+    static final String TAGGER_STEP = "TaggerStepBenchmark.step/";
+
     static final List<Row> ROWS = List.of(
             new Row("step, batch 1, in 1 / h 64", "StepBenchmark.step/1x64", "step/1x64", 30, false),
             new Row("step, batch 1, in 64 / h 128", "StepBenchmark.step/64x128", "step/64x128", 10, false),
@@ -40,12 +41,18 @@ public final class BenchTable {
             new Row("epoch, B 50 vs notebook loop", "SumEpochBenchmark.batchedEpoch/50", "notebookEpoch/n1000_len2_h64", 100, false),
             new Row("epoch, B 100 vs notebook loop", "SumEpochBenchmark.batchedEpoch/100", "notebookEpoch/n1000_len2_h64", 100, false),
             new Row("epoch, notebook loop (1 seq per step)", "SumEpochBenchmark.notebookEpoch", "notebookEpoch/n1000_len2_h64", Double.NaN, false),
-            new Row("sgemm 1024^3", "SgemmBenchmark.sgemm/1024", "sgemm/1024", Double.NaN, true));
+            new Row("sgemm 1024^3", "SgemmBenchmark.sgemm/1024", "sgemm/1024", Double.NaN, true),
+            new Row("tagger step, word-only e64/h128, known", TAGGER_STEP + "words,known", "taggerStep/words_known", Double.NaN, false),
+            new Row("tagger step, streaming recipe, known", TAGGER_STEP + "streaming,known", "taggerStep/streaming_known", Double.NaN, false),
+            new Row("tagger step, streaming recipe, unknown", TAGGER_STEP + "streaming,unknown", "taggerStep/streaming_unknown",
+                    Double.NaN, false));
 
     /** Names in the path of an optimised BLAS; a libblas without any of them is the reference implementation. */
     private static final List<String> OPTIMISED_BLAS = List.of("openblas", "blis", "mkl", "atlas");
 
     static final String ND4J_STEP = "Nd4jStepBenchmark.step/";
+    /** A known word's step with character features and the delay, at most this many times the word-only step's. */
+    static final double KNOWN_WORD_STEP_LIMIT = 1.5;
     static final String SGEMM = "SgemmBenchmark.sgemm/1024";
     static final double BATCHED_SHARE_TARGET = 0.5;
 
@@ -92,10 +99,14 @@ public final class BenchTable {
             String fullName = r.path("benchmark").asText();
             String[] parts = fullName.split("\\.");
             StringBuilder key = new StringBuilder(parts[parts.length - 2]).append('.').append(parts[parts.length - 1]);
+            // parameter values in the order of their names, whatever order JMH wrote them in
             JsonNode params = r.path("params");
+            List<String> names = new ArrayList<>();
+            params.fieldNames().forEachRemaining(names::add);
+            names.sort(null);
             String sep = "/";
-            for (Iterator<JsonNode> it = params.elements(); it.hasNext(); ) {
-                key.append(sep).append(it.next().asText());
+            for (String name : names) {
+                key.append(sep).append(params.path(name).asText());
                 sep = ",";
             }
             JsonNode metric = r.path("primaryMetric");
@@ -237,6 +248,13 @@ public final class BenchTable {
                             verdict(rate / peak >= BATCHED_SHARE_TARGET, ">= 50%")));
                 }
             }
+        }
+        Double wordOnly = stepwise.get(TAGGER_STEP + "words,known");
+        Double streamingKnown = stepwise.get(TAGGER_STEP + "streaming,known");
+        if (wordOnly != null && streamingKnown != null) {
+            double ratio = streamingKnown / wordOnly;
+            lines.add(String.format(Locale.ROOT, "tagger step, known word: streaming recipe / word-only = %.2fx  %s", ratio,
+                    verdict(ratio <= KNOWN_WORD_STEP_LIMIT, "<= " + trim(KNOWN_WORD_STEP_LIMIT) + "x")));
         }
         Double theirStep = torch.get("step/1x64");
         if (step != null && theirStep != null) {

@@ -65,6 +65,33 @@ class BenchTableTest {
     }
 
     @Test
+    void theTaggerStepRowsCompareBothSidesAndJudgeTheKnownWordCostAgainstTheWordOnlyStep() throws IOException {
+        String jmh = """
+                [
+                  {"benchmark": "io.stepwise.bench.TaggerStepBenchmark.step", "params": {"word": "known", "model": "words"},
+                   "primaryMetric": {"score": 2.0, "scoreUnit": "us/op"}},
+                  {"benchmark": "io.stepwise.bench.TaggerStepBenchmark.step", "params": {"model": "streaming", "word": "known"},
+                   "primaryMetric": {"score": 3.2, "scoreUnit": "us/op"}},
+                  {"benchmark": "io.stepwise.bench.TaggerStepBenchmark.step", "params": {"model": "streaming", "word": "unknown"},
+                   "primaryMetric": {"score": 40.0, "scoreUnit": "us/op"}}
+                ]
+                """;
+        List<String> torch = List.of(
+                "{\"benchmark\": \"taggerStep\", \"shape\": \"streaming_known\", \"us\": 64.0}",
+                "{\"benchmark\": \"taggerStep\", \"shape\": \"streaming_unknown\", \"us\": 400.0}");
+        List<String> table = BenchTable.render(BenchTable.readJmh(jmh), BenchTable.readTorch(torch));
+
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("tagger step, word-only e64/h128, known").contains("2.00 us"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("tagger step, streaming recipe, known")
+                .contains("3.20 us", "64 us", "20.0x"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("tagger step, streaming recipe, unknown")
+                .contains("40 us", "400 us", "10.0x"));
+        // 3.2 / 2.0 = 1.6, over the 1.5x the issue allows
+        assertThat(table).anySatisfy(l -> assertThat(l).isEqualTo(
+                "tagger step, known word: streaming recipe / word-only = 1.60x  <= 1.5x MISSED"));
+    }
+
+    @Test
     void namesThePyTorchBuildAndBlasTheColumnComesFrom() throws IOException {
         List<String> torch = List.of("{\"benchmark\": \"step\", \"shape\": \"1x64\", \"us\": 20.0, "
                 + "\"torch\": \"1.13.0a0\", \"threads\": 1, \"blas\": \"/usr/lib/libblas.so.3\"}");

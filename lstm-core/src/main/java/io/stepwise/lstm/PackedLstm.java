@@ -100,6 +100,17 @@ public final class PackedLstm {
      * path, so both give the same bits.
      */
     public void step(float[] x, int xOff, LstmState state, float[] scratch) {
+        step(x, xOff, bias[0], 0, 0, state, scratch);
+    }
+
+    /**
+     * {@link #step} where the first layer's pre-activations of the bias and the first {@code known}
+     * inputs are already in {@code gates[gatesOff .. gatesOff + 4H)}, a row of
+     * {@link #leadingInputGates}: only the other inputs and h are multiplied. The same bits as
+     * {@link #step}, fewer weights read: a word's embedding is a fixed vector per word, so its share
+     * of the product is a table lookup.
+     */
+    public void step(float[] x, int xOff, float[] gates, int gatesOff, int known, LstmState state, float[] scratch) {
         requireFits(state);
         if (scratch.length < scratchSize()) {
             throw new IllegalArgumentException("scratch of " + scratch.length + " floats is too small; use newScratch()");
@@ -117,12 +128,34 @@ public final class PackedLstm {
             int inSize = config.layerInputSize(l);
             System.arraycopy(in, inOff, scratch, g, inSize);
             System.arraycopy(s, state.hOffset(l), scratch, g + inSize, h);
-            System.arraycopy(bias[l], 0, scratch, 0, g);
-            StepKernel.accumulatePanels(panels[l], inSize + h, g, scratch, g, scratch, 0, reversed);
+            int skip = l == 0 ? known : 0;
+            System.arraycopy(l == 0 ? gates : bias[l], l == 0 ? gatesOff : 0, scratch, 0, g);
+            StepKernel.accumulatePanelRows(panels[l], inSize + h, g, skip, inSize + h - skip, scratch, g + skip, scratch, 0,
+                    reversed);
             StepKernel.gates(scratch, 0, h, s, state.hOffset(l), state.cOffset(l));
             in = s;
             inOff = state.hOffset(l);
         }
+    }
+
+    /**
+     * The first layer's bias plus its product with the first {@code width} inputs, for each of the
+     * {@code count} rows of {@code rows} ({@code [count][width]}, row-major): {@code [count][4H]},
+     * rows for {@link #step(float[], int, float[], int, int, LstmState, float[])}.
+     */
+    public float[] leadingInputGates(float[] rows, int count, int width) {
+        int in = config.layerInputSize(0);
+        if (width < 0 || width > in) {
+            throw new IllegalArgumentException("width " + width + " is not within the first layer's " + in + " inputs");
+        }
+        int g = 4 * config.hiddenSize();
+        int k = in + config.hiddenSize();
+        float[] out = new float[Math.multiplyExact(count, g)];
+        for (int r = 0; r < count; r++) {
+            System.arraycopy(bias[0], 0, out, r * g, g);
+            StepKernel.accumulatePanelRows(panels[0], k, g, 0, width, rows, r * width, out, r * g, false);
+        }
+        return out;
     }
 
     /**
@@ -149,6 +182,17 @@ public final class PackedLstm {
      * {@code x[b * input_size ..]}. Per layer one product {@code [n, in + H] x [in + H, 4H]}.
      */
     public void stepBatch(float[] x, LstmState[] states, int n, BatchScratch scratch) {
+        stepBatch(x, null, null, 0, states, n, scratch);
+    }
+
+    /**
+     * {@link #stepBatch(float[], LstmState[], int, BatchScratch)} where element {@code b}'s first
+     * {@code known} inputs' share of the first layer's gates is row {@code gateRows[b]} of
+     * {@code gates} ({@link #leadingInputGates}), or computed here where {@code gateRows[b] < 0}: the
+     * product multiplies only the other inputs and h.
+     */
+    public void stepBatch(float[] x, float[] gates, int[] gateRows, int known, LstmState[] states, int n,
+                          BatchScratch scratch) {
         for (int b = 0; b < n; b++) {
             requireFits(states[b]);
         }
@@ -158,22 +202,30 @@ public final class PackedLstm {
         float[] xin = x;
         for (int l = 0; l < config.numLayers(); l++) {
             int in = config.layerInputSize(l);
-            int k = in + h;
+            int skip = l == 0 ? known : 0;
+            int k = in + h - skip;
             float[] cat = scratch.concat;
             for (int b = 0; b < n; b++) {
                 float[] s = states[b].values();
                 if (l == 0) {
-                    System.arraycopy(xin, b * in, cat, b * k, in);
+                    System.arraycopy(xin, b * in + skip, cat, b * k, in - skip);
                 } else {
                     System.arraycopy(s, states[b].hOffset(l - 1), cat, b * k, in);
                 }
-                System.arraycopy(s, states[b].hOffset(l), cat, b * k + in, h);
+                System.arraycopy(s, states[b].hOffset(l), cat, b * k + in - skip, h);
             }
             float[] z = scratch.z;
             for (int b = 0; b < n; b++) {
-                System.arraycopy(bias[l], 0, z, b * g, g);
+                if (skip > 0 && gateRows[b] >= 0) {
+                    System.arraycopy(gates, gateRows[b] * g, z, b * g, g);
+                } else {
+                    System.arraycopy(bias[l], 0, z, b * g, g);
+                    if (skip > 0) {
+                        StepKernel.accumulate(weights[0], 0, g, xin, b * in, skip, z, b * g);
+                    }
+                }
             }
-            scratch.gemm.gemm(false, false, n, g, k, cat, weights[l], 1f, z);
+            scratch.gemm.gemm(false, false, n, g, k, cat, 0, weights[l], skip * g, 1f, z, 0);
             for (int b = 0; b < n; b++) {
                 LstmState st = states[b];
                 StepKernel.gates(z, b * g, h, st.values(), st.hOffset(l), st.cOffset(l));

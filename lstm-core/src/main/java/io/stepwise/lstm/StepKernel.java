@@ -117,10 +117,22 @@ public final class StepKernel {
      */
     public static void accumulatePanels(float[] panels, int k, int g, float[] v, int vOff, float[] z, int zOff,
                                         boolean reversed) {
+        accumulatePanelRows(panels, k, g, 0, k, v, vOff, z, zOff, reversed);
+    }
+
+    /**
+     * {@link #accumulatePanels} over rows {@code [first, first + n)} of the {@code k} only, with
+     * {@code v[vOff ..]} holding those rows' values. Each output adds its rows in order, so rows
+     * {@code [0, first)} added before (say, into a table) and the rest here give the same bits as
+     * one pass over all {@code k}.
+     */
+    public static void accumulatePanelRows(float[] panels, int k, int g, int first, int n, float[] v, int vOff, float[] z,
+                                           int zOff, boolean reversed) {
         int count = (g + PANEL - 1) / PANEL;
         for (int i = 0; i < count; i++) {
             int col = (reversed ? count - 1 - i : i) * PANEL;
-            accumulateAt(panels, col * k, Math.min(PANEL, g - col), v, vOff, k, z, zOff + col);
+            int width = Math.min(PANEL, g - col);
+            accumulateAt(panels, col * k + first * width, width, v, vOff, n, z, zOff + col);
         }
     }
 

@@ -44,6 +44,7 @@ public final class TaggerModel extends Model {
     private final Linear hidden2tag;
     private final Linear[] delayed; // [d - 1], d = 1 .. delay
     private final CharCache charCache;
+    private final EmbeddingGates embeddingGates;
 
     /** The tutorial's tagger: words only, tags at once. */
     public TaggerModel(ModelMeta meta, Vocabulary words, Vocabulary tags, int embeddingDim, int hiddenSize, int numLayers) {
@@ -65,6 +66,7 @@ public final class TaggerModel extends Model {
         this.hidden2tag = layers.hidden2tag;
         this.delayed = layers.delayed;
         this.charCache = new CharCache();
+        this.embeddingGates = new EmbeddingGates();
     }
 
     private TaggerModel(TaggerModel other, ModelMeta meta) {
@@ -77,6 +79,7 @@ public final class TaggerModel extends Model {
         this.hidden2tag = other.hidden2tag;
         this.delayed = other.delayed;
         this.charCache = other.charCache;
+        this.embeddingGates = other.embeddingGates;
     }
 
     /** The layers, registered in {@code state_dict} order. */
@@ -223,6 +226,7 @@ public final class TaggerModel extends Model {
         super.weightsChanged();
         if (charCache != null) {
             charCache.invalidate();
+            embeddingGates.invalidate();
         }
     }
 
@@ -339,12 +343,40 @@ public final class TaggerModel extends Model {
         }
     }
 
+    /**
+     * Each vocabulary word's share of the first layer's gates, {@code bias + W_ih[:, :E] · embedding}
+     * ({@link PackedLstm#leadingInputGates}), so that a step multiplies only the character features
+     * and h: a known word's step then reads fewer weights than a word-only tagger's. Words are most
+     * frequent first, so a vocabulary larger than {@link #MAX_BYTES} keeps its most frequent words
+     * here; the others take the full product. Built on first use after a change.
+     */
+    private final class EmbeddingGates {
+        static final long MAX_BYTES = 32L << 20;
+        private volatile float[] table;
+
+        float[] get() {
+            float[] t = table;
+            if (t == null) {
+                int g = 4 * lstmConfig().hiddenSize();
+                int rows = (int) Math.min(words.size(), MAX_BYTES / (4L * g));
+                t = packed().leadingInputGates(embedding.weight().data(), rows, embeddingDim());
+                table = t;
+            }
+            return t;
+        }
+
+        void invalidate() {
+            table = null;
+        }
+    }
+
     /** Writes the LSTM input for one word: its embedding and, with character features, its encoding. Not thread-safe. */
     private final class Features {
         private final CharEncoder.Reader reader = chars == null ? null : chars.newReader();
         private final Map<String, float[]> cache = charCache.get();
 
-        void write(String word, float[] x, int off) {
+        /** Writes the word's input to {@code x[off ..]} and returns its vocabulary index, -1 for none. */
+        int write(String word, float[] x, int off) {
             int id = wordIndex(word);
             if (id < 0) {
                 java.util.Arrays.fill(x, off, off + embeddingDim(), 0f);
@@ -359,6 +391,7 @@ public final class TaggerModel extends Model {
                     reader.encode(word, x, off + embeddingDim());
                 }
             }
+            return id;
         }
     }
 
@@ -405,6 +438,8 @@ public final class TaggerModel extends Model {
         private final float[] scratch = lstm.newScratch();
         private final float[] logits = new float[tags.size()];
         private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
+        private final float[] gates = embeddingGates.get();
+        private final int gateWidth = 4 * lstmConfig().hiddenSize();
 
         @Override
         public Prediction.Tag step(Input input, LstmState state) {
@@ -415,8 +450,12 @@ public final class TaggerModel extends Model {
         }
 
         public Prediction.Tag step(String word, LstmState state) {
-            features.write(word, x, 0);
-            lstm.step(x, 0, state, scratch);
+            int id = features.write(word, x, 0);
+            if (id >= 0 && (long) id * gateWidth < gates.length) {
+                lstm.step(x, 0, gates, id * gateWidth, embeddingDim(), state, scratch);
+            } else {
+                lstm.step(x, 0, state, scratch);
+            }
             return head(0, state.values(), state.hOffset(lstmConfig().numLayers() - 1), null, 0, logits, pair);
         }
 
@@ -440,7 +479,10 @@ public final class TaggerModel extends Model {
             private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
             private final float[] logits = new float[tags.size()];
             private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
+            private final float[] gates = embeddingGates.get();
+            private final int gateWidth = 4 * lstmConfig().hiddenSize();
             private float[] x = new float[0];
+            private int[] gateRows = new int[0];
 
             @Override
             public void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions) {
@@ -452,14 +494,16 @@ public final class TaggerModel extends Model {
                 int in = lstmConfig().inputSize();
                 if (x.length < n * in) {
                     x = new float[n * in];
+                    gateRows = new int[n];
                 }
                 for (int b = 0; b < n; b++) {
                     if (!(inputs[b] instanceof Input.Token token)) {
                         throw new IllegalArgumentException(refusal(inputs[b]));
                     }
-                    features.write(token.text(), x, b * in);
+                    int id = features.write(token.text(), x, b * in);
+                    gateRows[b] = id >= 0 && (long) id * gateWidth < gates.length ? id : -1;
                 }
-                lstm.stepBatch(x, states, n, scratch);
+                lstm.stepBatch(x, gates, gateRows, embeddingDim(), states, n, scratch);
                 int top = lstmConfig().numLayers() - 1;
                 for (int b = 0; b < n; b++) {
                     predictions[b] = head(0, states[b].values(), states[b].hOffset(top), null, 0, logits, pair);

@@ -127,6 +127,73 @@ class PackedLstmTest {
         }
     }
 
+    /**
+     * A step whose first {@code known} inputs' share of the gates comes from
+     * {@link PackedLstm#leadingInputGates} (a tagger's embedding table) gives the bits of the full
+     * step, for every split of the input, with panels walked either way.
+     */
+    @ParameterizedTest(name = "input {0}, hidden {1}, {2} layer(s)")
+    @CsvSource({"1, 64, 1", "16, 64, 2", "4, 17, 3", "7, 40, 1"})
+    void aStepFromATableOfLeadingInputGatesEqualsTheFullStepBitForBit(int in, int hidden, int layers) {
+        Setup s = Setup.random(in, hidden, layers, 17L * in + hidden + layers);
+        int g = 4 * hidden;
+        for (int known = 0; known <= in; known++) {
+            // the leading inputs of every (t, b) element, as a table of BATCH * STEPS rows
+            float[] leading = new float[STEPS * BATCH * known];
+            for (int r = 0; r < STEPS * BATCH; r++) {
+                System.arraycopy(s.x(), r * in, leading, r * known, known);
+            }
+            float[] table = s.packed().leadingInputGates(leading, STEPS * BATCH, known);
+            float[] fullScratch = s.packed().newScratch();
+            float[] tableScratch = s.packed().newScratch();
+            for (int b = 0; b < BATCH; b++) {
+                LstmState full = s.initial(b);
+                LstmState fromTable = s.initial(b);
+                for (int t = 0; t < STEPS; t++) {
+                    int r = t * BATCH + b;
+                    s.packed().step(s.x(), r * in, full, fullScratch);
+                    s.packed().step(s.x(), r * in, table, r * g, known, fromTable, tableScratch);
+                    assertThat(fromTable.values()).as("known %d, sequence %d, step %d", known, b, t)
+                            .containsExactly(full.values());
+                }
+            }
+        }
+        assertThatThrownBy(() -> s.packed().leadingInputGates(new float[0], 0, in + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first layer's " + in + " inputs");
+    }
+
+    /**
+     * The batched step with a table of leading input gates, some elements taking their row from the
+     * table and the others computing it, agrees with the batched step without one.
+     */
+    @ParameterizedTest(name = "input {0}, hidden {1}, {2} layer(s)")
+    @CsvSource({"16, 64, 2", "7, 40, 1"})
+    void aBatchedStepFromATableOfLeadingInputGatesAgreesWithTheFullBatchedStep(int in, int hidden, int layers) {
+        Setup s = Setup.random(in, hidden, layers, 13L * in + hidden);
+        int known = in / 2;
+        float[] leading = new float[BATCH * known];
+        for (int b = 0; b < BATCH; b++) {
+            System.arraycopy(s.x(), b * in, leading, b * known, known);
+        }
+        float[] table = s.packed().leadingInputGates(leading, BATCH, known);
+        int[] rows = {0, -1, 2, -1};
+        LstmState[] full = new LstmState[BATCH];
+        LstmState[] fromTable = new LstmState[BATCH];
+        for (int b = 0; b < BATCH; b++) {
+            full[b] = s.initial(b);
+            fromTable[b] = s.initial(b);
+        }
+        s.packed().stepBatch(s.x(), full, BATCH, s.packed().newBatchScratch());
+        s.packed().stepBatch(s.x(), table, rows, known, fromTable, BATCH, s.packed().newBatchScratch());
+        for (int b = 0; b < BATCH; b++) {
+            float[] expected = full[b].values();
+            float[] actual = fromTable[b].values();
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).as("element %d, value %d", b, i).isCloseTo(expected[i], within(1e-6f));
+            }
+        }
+    }
+
     @Test
     void finalStatesOfEveryLayerAgreeBetweenWholeSequenceAndStepwise() {
         Setup s = Setup.random(3, 17, 3, 77);
