@@ -181,14 +181,34 @@ public final class SumModel implements Model {
             this.out = out;
             this.predictions = predictions;
         }
+
+        /** Every layer's {@code h} after the last step, {@code [L][B][H]}: where the stream's next chunk starts. */
+        public float[] finalHidden() {
+            return trace.hN();
+        }
+
+        /** Every layer's {@code c} after the last step, {@code [L][B][H]}. */
+        public float[] finalCell() {
+            return trace.cN();
+        }
     }
 
     /**
-     * Runs already scaled inputs {@code x[T][B]} (seq-first, padded) and returns the scaled
-     * prediction at every step.
+     * Runs already scaled inputs {@code x[T][B]} (seq-first, padded) from the zero state and
+     * returns the scaled prediction at every step.
      */
     public BatchPass forward(float[] x, int steps, int batch, Gemm gemm) {
-        Lstm.Trace tr = lstm.forward(x, steps, batch, null, null, gemm);
+        return forward(x, steps, batch, null, null, gemm);
+    }
+
+    /**
+     * Like {@link #forward(float[], int, int, Gemm)}, but the streams start from {@code h0},
+     * {@code c0} ({@code [L][B][H]}, null for zeros, as in {@code nn.LSTM}): the state an earlier
+     * chunk of the same streams ended with. The backward pass then stops at that state (truncated
+     * backpropagation through time).
+     */
+    public BatchPass forward(float[] x, int steps, int batch, float[] h0, float[] c0, Gemm gemm) {
+        Lstm.Trace tr = lstm.forward(x, steps, batch, h0, c0, gemm);
         float[] out = tr.output();
         float[] pred = linear.forward(out, steps * batch, gemm);
         return new BatchPass(steps, batch, tr, out, pred);
