@@ -28,7 +28,7 @@ class ReadoutFitTest {
 
     @Test
     void anUntrainedIntegratorLstmWithAFittedReadoutAlreadySums() {
-        SumTrainer.Options opts = SumTrainer.Options.defaults().withSize(32, 16).withSteps(1).withReadoutFit(true);
+        SumTrainer.Options opts = SumTrainer.Options.gradientTrained().withSize(32, 16).withSteps(1).withReadoutFit(true);
         SumModel untrained = new SumTrainer(opts).newModel(new ModelMeta("sum", 1, Map.of()));
         List<SumEvaluation.Row> before = SumEvaluation.evaluate(untrained, 16, 300, 1);
 

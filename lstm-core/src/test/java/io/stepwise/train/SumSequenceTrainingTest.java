@@ -17,7 +17,7 @@ class SumSequenceTrainingTest {
     private static final ModelMeta META = new ModelMeta("sum", 1, Map.of());
 
     private static SumTrainer.Options options() {
-        return SumTrainer.Options.defaults().withSize(12, 8).withSteps(1).withBatchSize(16)
+        return SumTrainer.Options.gradientTrained().withSize(12, 8).withSteps(1).withBatchSize(16)
                 .withScales(100f, 1000f).withLearningRates(1e-2, 1e-2).withThreads(1);
     }
 

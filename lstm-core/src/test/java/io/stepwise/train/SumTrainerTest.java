@@ -1,6 +1,7 @@
 package io.stepwise.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
@@ -20,7 +21,7 @@ class SumTrainerTest {
      * larger input gain and learning rate than the default run to get anywhere in 400 steps.
      */
     private static SumTrainer.Options brief() {
-        return SumTrainer.Options.defaults().withSize(16, 8).withSteps(400).withBatchSize(32)
+        return SumTrainer.Options.gradientTrained().withSize(16, 8).withSteps(400).withBatchSize(32)
                 .withCurriculum(4, 0.3, 0.25).withScales(100f, 1000f).withLearningRates(1e-2, 1e-4);
     }
 
@@ -82,7 +83,7 @@ class SumTrainerTest {
 
     @Test
     void theCurriculumGrowsFromTheStartLengthToTheLongest() {
-        SumTrainer t = new SumTrainer(SumTrainer.Options.defaults().withCurriculum(8, 0.5, 0));
+        SumTrainer t = new SumTrainer(SumTrainer.Options.gradientTrained().withCurriculum(8, 0.5, 0));
 
         assertThat(t.currentMaxLength(0)).isEqualTo(8);
         assertThat(t.currentMaxLength(0.25)).isEqualTo(45);
@@ -92,7 +93,7 @@ class SumTrainerTest {
 
     @Test
     void theInitialisationStartsEveryCellAsAnIntegrator() {
-        SumTrainer.Options opts = SumTrainer.Options.defaults().withSize(8, 16);
+        SumTrainer.Options opts = SumTrainer.Options.gradientTrained().withSize(8, 16);
         SumModel m = new SumTrainer(opts).newModel(META);
         int h = 8;
         float[] bih = m.parameters().get("lstm.bias_ih_l0").data();
@@ -110,5 +111,45 @@ class SumTrainerTest {
                 assertThat(whh[j * h + k]).isZero();
             }
         }
+    }
+
+    @Test
+    void streamsTrainedInChunksAreSummedPastTheFirstChunk() {
+        // streams of 32 in chunks of 8: positions 9..32 are right only if each chunk continues
+        // from where the last one left the state (their targets run on from the stream's start)
+        SumTrainer.Options opts = brief().withSize(16, 32).withChunkLength(8).withSteps(600);
+
+        SumTrainer.Result r = new SumTrainer(opts).train(META, TrainingListener.NONE);
+
+        for (SumEvaluation.Row row : SumEvaluation.evaluate(r.model(), 32, 300, 99)) {
+            double variance = row.stdTrueSum() * row.stdTrueSum();
+            assertThat(row.meanSquaredError()).as("length %d", row.length()).isLessThan(0.05 * variance);
+        }
+    }
+
+    @Test
+    void theDefaultRecipeFitsTheReadoutWithoutGradientStepsAndSumsBeyondItsStreams() {
+        SumTrainer.Options opts = SumTrainer.Options.defaults().withSize(16, 1024).withBatchSize(16);
+
+        SumTrainer.Result r = new SumTrainer(opts).train(META, TrainingListener.NONE);
+
+        assertThat(r.steps()).isZero();
+        // streams of 1,024 in the fit; sums of 2,048 numbers too
+        for (SumEvaluation.Row row : SumEvaluation.evaluate(r.model(), 2048, 100, 98)) {
+            assertThat(row.relativeError()).as("length %d", row.length()).isLessThan(1e-3);
+        }
+    }
+
+    @Test
+    void runsWithoutStepsOrMinutesMustFitTheReadout() {
+        SumTrainer.Options none = SumTrainer.Options.defaults();
+
+        assertThat(none.steps()).isZero();
+        assertThat(none.minutes()).isZero();
+        assertThatThrownBy(() -> none.withReadoutFit(false)).hasMessageContaining("must fit the read-out");
+        assertThatThrownBy(() -> none.withSteps(10).withMinutes(1).withSteps(5).withMinutes(-1))
+                .hasMessageContaining("positive");
+        assertThatThrownBy(() -> none.withChunkLength(0)).hasMessageContaining("chunk length");
+        assertThatThrownBy(() -> none.withMultiScale(true).withInit(20f, false)).hasMessageContaining("needs integratorInit");
     }
 }
