@@ -34,7 +34,7 @@ final class TrainerEpoch {
     private final List<SumSequence> sequences = new ArrayList<>();
 
     TrainerEpoch(long seed, int batch) {
-        SumTrainer.Options options = SumTrainer.Options.defaults()
+        SumTrainer.Options options = SumTrainer.Options.gradientTrained()
                 .withSeed(seed)
                 .withSize(HIDDEN, LENGTH)
                 .withBatchSize(batch)

@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
 /** {@code stepwise train sum}: the notebook's running-sum regressor, and the notebook's error table. */
 @Command(name = "sum",
         description = {
-            "Trains the running-sum regressor (LSTM(1, H) -> Linear) on random integers in [-100, 100), with a loss "
-                + "on the running sum after every element. Then prints the notebook's table: mean and std of the squared "
-                + "error of the final sum for lengths 2, 4, 8, ... on fresh sequences (num_prob = 1), beside the "
+            "Trains the running-sum regressor (LSTM(1, H) -> Linear) on random integers in [-100, 100). The default "
+                + "recipe (--recipe fitted) builds the LSTM as integrator cells at several scales and fits the read-out by "
+                + "least squares on drifting streams of 4096 numbers; --recipe gradient is the earlier Adam run on "
+                + "sequences of up to 256. Then prints the notebook's table: mean and std of the squared "
+                + "error of the final sum for lengths 2, 4, 8, ... up to --eval-len on fresh sequences (num_prob = 1), beside the "
                 + "notebook's published figures, with RMSE / std(true sum).",
             ""})
 public final class TrainSumCommand implements Callable<Integer> {
@@ -43,12 +45,23 @@ public final class TrainSumCommand implements Callable<Integer> {
     @Option(names = "--hidden", paramLabel = "H", description = "LSTM hidden size (default: ${DEFAULT-VALUE}).", defaultValue = "64")
     int hidden;
 
-    @Option(names = "--max-len", paramLabel = "N", description = "Longest training and test sequence (default: ${DEFAULT-VALUE}).", defaultValue = "256")
-    int maxLen;
+    @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "fitted",
+            description = "fitted (multi-scale integrators and a least-squares read-out, no gradient steps) or gradient "
+                    + "(Adam on sequences of up to 256, the recipe before; far less accurate beyond 256) (default: ${DEFAULT-VALUE}).")
+    String recipe;
+
+    @Option(names = "--max-len", paramLabel = "N", description = "Longest training stream (default: "
+            + SumTrainer.DEFAULT_MAX_LENGTH + ", or 256 with --recipe gradient).")
+    Integer maxLen;
+
+    @Option(names = "--eval-len", paramLabel = "N", defaultValue = "4096",
+            description = "Longest test sequence: the table has lengths 2, 4, 8, ... up to N (default: ${DEFAULT-VALUE}).")
+    int evalLen;
 
     /** How long to train: a number of steps (reproducible) or minutes of wall time (not). */
     static final class Budget {
-        @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps (default: " + SumTrainer.DEFAULT_STEPS + "; same seed, same model).")
+        @Option(names = "--steps", paramLabel = "N", description = "Adam steps (default: none with --recipe fitted, which they "
+                + "make worse; 12000 with --recipe gradient; same seed, same model).")
         Long steps;
 
         @Option(names = "--minutes", paramLabel = "M", description = "Train for M minutes of wall time instead (not reproducible).")
@@ -85,6 +98,9 @@ public final class TrainSumCommand implements Callable<Integer> {
         if (testSequences < 2) {
             throw new IllegalArgumentException("--test-sequences must be >= 2, got " + testSequences);
         }
+        if (evalLen < 2) {
+            throw new IllegalArgumentException("--eval-len must be >= 2, got " + evalLen);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("data", String.format(Locale.ROOT, "generated, seeded: integers uniform in [%d, %d), %s",
@@ -104,10 +120,15 @@ public final class TrainSumCommand implements Callable<Integer> {
         } finally {
             bar.close();
         }
-        out.printf(Locale.ROOT, "trained %d steps in %.0f s (%.1f steps/s), hidden %d, lengths up to %d%n",
-                result.steps(), result.seconds(), result.steps() / result.seconds(), opts.hiddenSize(), opts.maxLength());
+        if (result.steps() == 0) {
+            out.printf(Locale.ROOT, "fitted the read-out of %d multi-scale integrator cells on streams of %d in %.0f s, no gradient steps%n",
+                    opts.hiddenSize(), opts.maxLength(), result.seconds());
+        } else {
+            out.printf(Locale.ROOT, "trained %d steps in %.0f s (%.1f steps/s), hidden %d, lengths up to %d%n",
+                    result.steps(), result.seconds(), result.steps() / result.seconds(), opts.hiddenSize(), opts.maxLength());
+        }
 
-        List<SumEvaluation.Row> rows = SumEvaluation.evaluate(model, opts.maxLength(), testSequences, opts.seed() + 1_000_003L);
+        List<SumEvaluation.Row> rows = SumEvaluation.evaluate(model, evalLen, testSequences, opts.seed() + 1_000_003L);
         printTable(out, rows, testSequences);
 
         Map<String, Object> withEval = new LinkedHashMap<>(provenance);
@@ -135,10 +156,15 @@ public final class TrainSumCommand implements Callable<Integer> {
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden must be >= 1, got " + hidden);
         }
-        if (maxLen < 2) {
+        if (maxLen != null && maxLen < 2) {
             throw new IllegalArgumentException("--max-len must be >= 2, got " + maxLen);
         }
-        SumTrainer.Options o = SumTrainer.Options.defaults().withSize(hidden, maxLen).withSeed(output.seedOr(SumTrainer.Options.defaults().seed()));
+        SumTrainer.Options base = switch (recipe) {
+            case "fitted" -> SumTrainer.Options.defaults();
+            case "gradient" -> SumTrainer.Options.gradientTrained();
+            default -> throw new IllegalArgumentException("--recipe must be fitted or gradient, got '" + recipe + "'");
+        };
+        SumTrainer.Options o = base.withSize(hidden, maxLen == null ? base.maxLength() : maxLen).withSeed(output.seedOr(base.seed()));
         if (budget != null && budget.steps != null) {
             if (budget.steps < 1) {
                 throw new IllegalArgumentException("--steps must be >= 1, got " + budget.steps);
@@ -168,7 +194,7 @@ public final class TrainSumCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%5s %12s %12s %16s %10s %12s %10s%n", "len", "mean", "std", "notebook mean*", "rmse", "std(sum)", "rmse/std");
         for (SumEvaluation.Row r : rows) {
             Double nb = NOTEBOOK_MSE.get(r.length());
-            out.printf(Locale.ROOT, "%5d %12.4f %12.4f %16s %10.4f %12.2f %9.3f%%%n", r.length(), r.meanSquaredError(),
+            out.printf(Locale.ROOT, "%5d %12.4f %12.4f %16s %10.4f %12.2f %9.4f%%%n", r.length(), r.meanSquaredError(),
                     r.stdSquaredError(), nb == null ? "-" : String.format(Locale.ROOT, "%.1f", nb), r.rmse(), r.stdTrueSum(),
                     100 * r.relativeError());
         }

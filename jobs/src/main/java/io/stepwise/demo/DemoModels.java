@@ -74,7 +74,8 @@ public final class DemoModels {
     }
 
     public static Trained<SumModel> sum(double minutes, TrainingListener listener) {
-        SumTrainer.Options o = SumTrainer.Options.defaults().withSize(24, 16).withMinutes(minutes).withSeed(1);
+        // a timed Adam run, as before the default recipe became a fitted read-out (which needs no time budget)
+        SumTrainer.Options o = SumTrainer.Options.gradientTrained().withSize(24, 16).withMinutes(minutes).withSeed(1);
         Map<String, Object> provenance = new LinkedHashMap<>(o.provenance());
         provenance.putAll(ModelMeta.platform());
         SumTrainer.Result r = new SumTrainer(o).train(new ModelMeta("sum", 1, provenance), listener);

@@ -22,7 +22,7 @@ class TrainSumCommandTest {
         Path errorPlot = dir.resolve("error.png");
         Path lossPlot = dir.resolve("loss.png");
 
-        CliRun r = CliRun.of(new TrainCommand(), "sum", "--hidden", "8", "--max-len", "8", "--steps", "60",
+        CliRun r = CliRun.of(new TrainCommand(), "sum", "--hidden", "8", "--max-len", "8", "--eval-len", "8", "--steps", "60",
                 "--test-sequences", "50", "--out", model.toString(), "--plot-error", errorPlot.toString(),
                 "--plot", lossPlot.toString(), "--name", "adder", "--version", "2");
 
@@ -49,6 +49,7 @@ class TrainSumCommandTest {
         assertThat(CliRun.of(new TrainCommand(), "sum", "--steps", "10").isOneLineUserError()).isTrue();
         assertThat(CliRun.of(new TrainCommand(), "sum", "--steps", "0", "--out", out.toString()).isOneLineUserError()).isTrue();
         assertThat(CliRun.of(new TrainCommand(), "sum", "--max-len", "1", "--out", out.toString()).isOneLineUserError()).isTrue();
+        assertThat(CliRun.of(new TrainCommand(), "sum", "--eval-len", "1", "--out", out.toString()).isOneLineUserError()).isTrue();
         assertThat(CliRun.of(new TrainCommand(), "sum", "--steps", "5", "--out", dir.resolve("no/such/dir/s.stepwise").toString())
                 .isOneLineUserError()).isTrue();
     }

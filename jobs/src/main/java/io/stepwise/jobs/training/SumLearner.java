@@ -20,9 +20,11 @@ final class SumLearner implements Learner {
 
     SumLearner(TrainingOptions options) {
         this.options = options;
-        // one thread: a Flink task slot is about one core; steps and minutes bound only generated-data runs
-        this.trainer = SumTrainer.Options.defaults()
-                .withSize(options.hiddenSize(), SumTrainer.Options.defaults().maxLength())
+        // one thread: a Flink task slot is about one core; steps and minutes bound only generated-data runs.
+        // The gradient-trained recipe's initialisation: Adam rounds are what this learner does, and
+        // Adam steps undo the default recipe's multi-scale integrators (SumTrainer's comment)
+        this.trainer = SumTrainer.Options.gradientTrained()
+                .withSize(options.hiddenSize(), SumTrainer.Options.gradientTrained().maxLength())
                 .withSteps(1)
                 .withBatchSize(options.batchSize())
                 .withLearningRates(options.learningRate(), options.learningRate())
