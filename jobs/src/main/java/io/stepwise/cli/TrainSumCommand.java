@@ -7,6 +7,7 @@ import io.stepwise.train.LossCurve;
 import io.stepwise.train.SumData;
 import io.stepwise.train.SumEvaluation;
 import io.stepwise.train.SumTrainer;
+import io.stepwise.train.SumValidRange;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -38,6 +39,9 @@ public final class TrainSumCommand implements Callable<Integer> {
      * as quoted in the project's issue; shown beside ours for comparison, never used in training.
      */
     static final Map<Integer, Double> NOTEBOOK_MSE = Map.of(2, 5342.9, 4, 14519.9, 8, 27506.9, 16, 51115.8);
+
+    /** RMSE / std(sum) within which an evaluated length counts as valid in the model's {@code valid_range}. */
+    static final double VALID_TOLERANCE = 0.01;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
@@ -137,6 +141,8 @@ public final class TrainSumCommand implements Callable<Integer> {
             eval.put(String.valueOf(r.length()), Map.of("mse", r.meanSquaredError(), "rmse_over_std", r.relativeError()));
         }
         withEval.put("evaluation", eval);
+        // what a consumer needs to flag extrapolation: the lengths and totals this evaluation supports
+        withEval.put("valid_range", SumValidRange.of(rows, VALID_TOLERANCE, opts.maxLength()).provenance());
         withEval.put("steps_trained", result.steps());
         SumModel saved = model.withMeta(new ModelMeta(meta.name(), meta.version(), withEval));
         out.println(output.save(saved));

@@ -36,7 +36,7 @@ class TrainSumCommandTest {
         assertThat(m.name()).isEqualTo("adder");
         assertThat(m.version()).isEqualTo(2);
         assertThat(m.lstmConfig().hiddenSize()).isEqualTo(8);
-        assertThat(m.meta().provenance()).containsKeys("trainer", "evaluation", "java_version");
+        assertThat(m.meta().provenance()).containsKeys("trainer", "evaluation", "valid_range", "java_version");
         for (Path png : List.of(errorPlot, lossPlot)) {
             assertThat(Arrays.copyOf(Files.readAllBytes(png), 4)).containsExactly(0x89, 'P', 'N', 'G');
         }

@@ -14,9 +14,11 @@ public final class SumEvaluation {
     /**
      * The errors at one length over {@code sequences} test sequences: mean and standard deviation of
      * the squared error of the final sum, its root, and the standard deviation of the true sum (the
-     * error of predicting the mean, for scale).
+     * error of predicting the mean, for scale), and the largest true sum in absolute value (how far
+     * from zero the length was tested).
      */
-    public record Row(int length, int sequences, double meanSquaredError, double stdSquaredError, double rmse, double stdTrueSum) {
+    public record Row(int length, int sequences, double meanSquaredError, double stdSquaredError, double rmse, double stdTrueSum,
+                      double maxAbsTrueSum) {
         /** RMSE as a share of the true sum's standard deviation; 0.01 is "within 1%". */
         public double relativeError() {
             return rmse / stdTrueSum;
@@ -92,7 +94,11 @@ public final class SumEvaluation {
             sq[i] = (predicted - sum) * (predicted - sum);
         }
         double mse = mean(sq);
-        return new Row(length, sequences, mse, std(sq, mse), Math.sqrt(mse), std(sums, mean(sums)));
+        double maxAbs = 0;
+        for (double v : sums) {
+            maxAbs = Math.max(maxAbs, Math.abs(v));
+        }
+        return new Row(length, sequences, mse, std(sq, mse), Math.sqrt(mse), std(sums, mean(sums)), maxAbs);
     }
 
     private static double mean(double[] x) {
