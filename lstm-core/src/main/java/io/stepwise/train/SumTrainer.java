@@ -539,15 +539,17 @@ public final class SumTrainer {
     static final double READOUT_RIDGE = 1e-3;
 
     /**
-     * Fits the read-out on {@code 4 * batchSize} streams of the longest length, drifting as the
-     * training streams do, so that it has seen the totals the run trains on. The streams run
+     * Fits the read-out on {@code 4 * batchSize} streams of the longest length. The streams run
      * through the model chunk by chunk on the inference path, each from where the last chunk left
-     * it, so that their length costs no memory.
+     * it, so that their length costs no memory. For multi-scale cells, whose read-out is all the
+     * training, they drift as the training streams do, so that the fit covers the totals the model
+     * will meet; the gradient recipe keeps the plain sequences it always started from.
      */
     void fitReadout(SumModel model, SumData data) {
         Options o = options;
         int batch = 4 * o.batchSize();
-        StreamChunks chunks = new StreamChunks(data, batch, o.chunkLength(), o.driftShare(), o.maxDrift());
+        double drift = o.multiScale() ? o.driftShare() : 0;
+        StreamChunks chunks = new StreamChunks(data, batch, o.chunkLength(), drift, o.maxDrift());
         LstmState[] states = new LstmState[batch];
         for (int b = 0; b < batch; b++) {
             states[b] = LstmState.zeros(model.lstmConfig());
