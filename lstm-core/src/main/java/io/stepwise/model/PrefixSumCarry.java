@@ -9,10 +9,11 @@ import io.stepwise.lstm.LstmState;
  * stream of n equal values.
  *
  * <p>Measured against {@link CalibratedSumCarry} (SUM-REPORT.md): as accurate on the fitted
- * recipe's models, better or worse by a few units on a gradient-trained one depending on the total,
- * but 100 to 10,000 times dearer per swap, growing with |S| (400 steps at S = 20,000 and
- * maxValue 50), which a version swap pays once per live stream. The calibrated map is the one to
- * use; this one stays for models that cannot be calibrated.
+ * recipe's models; on a gradient-trained model, whose state depends on the order of the numbers,
+ * less accurate at small totals and more at the edge of its range. But it is 100 to 10,000 times
+ * dearer per swap, growing with |S| (400 steps at S = 20,000 and maxValue 50), which a version
+ * swap pays once per live stream. The calibrated map is the one to use; this one stays for models
+ * that cannot be calibrated.
  */
 public final class PrefixSumCarry implements SumCarry {
 
