@@ -18,23 +18,23 @@ import java.util.Arrays;
  * relative error of {@code (a_j x)^2 / 3}, whatever the order of the numbers: the state depends on
  * the total alone. The bend of {@code h = tanh(c) / 2} at large totals is what several scales are
  * for: gains spread log-uniformly over [{@link #MIN_GAIN}, {@link #MAX_GAIN}], alternately
- * positive and negative, give a least-squares read-out cells whose bends cancel (as
+ * positive and negative, give the least-squares read-out cells whose bends cancel (as
  * {@code 8 tanh(x) - tanh(2x) = 6x + O(x^5)} does), and cells that stay linear at the largest totals.
  *
  * <p>With PyTorch's random gate weights instead, the gates depend on {@code h}, that is on the
  * total, so the cells integrate with a gain that changes with the total: fine within the totals
- * training saw, wrong beyond them. Layers above the first keep the trainer's usual initialisation.
+ * training saw, wrong beyond them. Only one layer is built this way (the trainer refuses more).
  */
 final class MultiScaleIntegrators {
 
-    /** Smallest cell-candidate gain: such a cell is still within 1% of linear at a scaled total of 17 (50,000 at scale 3,000). */
+    /** Smallest cell-candidate gain: such a cell stays within 1% of linear up to a scaled total of 11 (33,000 at scale 3,000). */
     static final double MIN_GAIN = 1.0 / 32;
     /** Largest cell-candidate gain: a scaled input of 1/30 stays within 0.15% of tanh's linear part. */
     static final double MAX_GAIN = 2;
     /**
      * Ridge of the read-out fit, relative to the mean square of the states: only enough to keep the
      * nearly collinear cells' normal equations solvable. A larger ridge (the usual 1e-3) shrinks
-     * the small-gain cells' weights, which must be large, and costs 0.4% of the sum's spread.
+     * the small-gain cells' weights, which must be large, and costs 0.4% to 1.2% of the sum's spread.
      */
     static final double READOUT_RIDGE = 1e-9;
 

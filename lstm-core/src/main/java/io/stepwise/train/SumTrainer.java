@@ -23,8 +23,8 @@ import org.nd4j.linalg.learning.config.Adam;
  * from 2 to 4,096, against 0.4% up to 256 and 49% at 1,024 for the gradient-trained recipe. Why
  * no gradient steps: an integrator's cell candidate turns any error in its bias or recurrent
  * weights into a drift that grows with the stream's length, and Adam moves every weight by about
- * its learning rate per step whatever the gradient's size; from the fitted start, 100 steps at
- * 1e-7 already cost 0.5% at 1,024, and at 3e-3 everything.
+ * its learning rate per step whatever the gradient's size; from the fitted start (hidden 16), 100
+ * steps at 1e-7 already cost 0.5% at 1,024, and at 3e-3 (hidden 64) everything.
  *
  * <p>{@link Options#gradientTrained()} is the earlier recipe: Adam on fresh sequences with the
  * loss on the running sum at every step. Inputs and targets scaled by 1/3000 keep cells in tanh's
