@@ -34,13 +34,14 @@ final class TrainerEpoch {
     private final List<SumSequence> sequences = new ArrayList<>();
 
     TrainerEpoch(long seed, int batch) {
-        SumTrainer.Options options = SumTrainer.Options.gradientTrained()
-                .withSeed(seed)
-                .withSize(HIDDEN, LENGTH)
-                .withBatchSize(batch)
-                .withThreads(1)
-                .withLoss(LENGTH, 1.0, CLIP_NORM)
-                .withLearningRates(LEARNING_RATE, LEARNING_RATE);
+        SumTrainer.Settings options = SumTrainer.gradientRecipe().toBuilder()
+                .seed(seed)
+                .hiddenSize(HIDDEN).maxLength(LENGTH)
+                .batchSize(batch)
+                .threads(1)
+                .weightKnee(LENGTH).minNumProb(1.0).clipNorm(CLIP_NORM)
+                .learningRate(LEARNING_RATE).finalLearningRate(LEARNING_RATE)
+                .build();
         trainer = new SumTrainer(options);
         model = trainer.newModel(new ModelMeta("sum", 1, Map.of()));
         SumData data = new SumData(seed + 1);

@@ -39,9 +39,10 @@ public final class KafkaConnectors {
      * new group); the model topic is always read from its beginning so that the newest valid
      * version announced wins. A bounded source stops at the offsets current when the job starts.
      */
-    public static KafkaSource<RawRecord> source(String bootstrap, String topic, String groupId, boolean fromBeginning, boolean bounded) {
+    public static KafkaSource<RawRecord> source(KafkaClient kafka, String topic, String groupId, boolean fromBeginning, boolean bounded) {
         KafkaSourceBuilder<RawRecord> b = KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(bootstrap)
+                .setProperties(kafka.clientProperties())
+                .setBootstrapServers(kafka.bootstrap())
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(fromBeginning ? OffsetsInitializer.earliest() : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -57,9 +58,10 @@ public final class KafkaConnectors {
     }
 
     /** A sink to {@code topic}; {@code transactionalIdPrefix} must be unique per job on a cluster. */
-    public static KafkaSink<KeyedJson> sink(String bootstrap, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+    public static KafkaSink<KeyedJson> sink(KafkaClient kafka, String topic, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
         return KafkaSink.<KeyedJson>builder()
-                .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(kafka.clientProperties())
+                .setBootstrapServers(kafka.bootstrap())
                 .setRecordSerializer(new KeyedJsonSerializer(topic))
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
@@ -68,9 +70,9 @@ public final class KafkaConnectors {
     }
 
     /** Creates the topics that do not exist yet, with {@code partitions} partitions each. */
-    public static void ensureTopics(String bootstrap, Set<String> topics, int partitions) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    public static void ensureTopics(KafkaClient kafka, Set<String> topics, int partitions) {
+        String bootstrap = kafka.bootstrap();
+        Properties p = kafka.clientProperties();
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get();
@@ -95,18 +97,18 @@ public final class KafkaConnectors {
     }
 
     /** Producer properties for a client that writes elements or announcements (idempotent, acks=all). */
-    public static Properties producerProperties(String bootstrap) {
-        Properties p = new Properties();
-        p.putAll(Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", "true",
+    public static Properties producerProperties(KafkaClient kafka) {
+        Properties p = kafka.clientProperties();
+        p.putAll(Map.of("acks", "all", "enable.idempotence", "true",
                 "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
                 "value.serializer", "org.apache.kafka.common.serialization.StringSerializer"));
         return p;
     }
 
     /** Consumer properties for reading results as they are committed ({@code read_committed}). */
-    public static Properties committedReaderProperties(String bootstrap, String groupId) {
-        Properties p = new Properties();
-        p.putAll(Map.of("bootstrap.servers", bootstrap, "group.id", groupId, "isolation.level", "read_committed",
+    public static Properties committedReaderProperties(KafkaClient kafka, String groupId) {
+        Properties p = kafka.clientProperties();
+        p.putAll(Map.of("group.id", groupId, "isolation.level", "read_committed",
                 "auto.offset.reset", "earliest", "enable.auto.commit", "false",
                 "key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer",
                 "value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer"));

@@ -1,7 +1,6 @@
 package io.stepwise.kafka;
 
 import io.stepwise.wire.RawRecord;
-import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -15,9 +14,7 @@ public final class RawRecordDeserializer implements KafkaRecordDeserializationSc
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<RawRecord> out) {
-        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-        String value = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
-        out.collect(new RawRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), key, value));
+        out.collect(RawRecord.fromBytes(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value()));
     }
 
     @Override

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.wire.RawRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 /**
  * The recording format: JSON lines, one Kafka record per line, in the order the records were
  * recorded (by timestamp, then topic, partition and offset):
  * {@code {"topic":"tokens","partition":0,"offset":17,"timestamp":1764390000123,"key":"chat-7","value":{…}}}.
  * A value that is JSON is embedded as JSON; any other value is kept as a string, byte for byte, so
- * that a bad record replays as the same bad record.
+ * that a bad record replays as the same bad record; a value that is not UTF-8 is kept as its bytes,
+ * {@code "value_base64":"…"}, and replays as the same undecodable record.
  */
 public final class RecordingFormat {
 
@@ -32,7 +35,9 @@ public final class RecordingFormat {
             o.put("key", r.key());
         }
         JsonNode embedded = embeddable(r.value());
-        if (embedded != null) {
+        if (r.undecodable() != null) {
+            o.put("value_base64", r.undecodable());
+        } else if (embedded != null) {
             o.set("value", embedded);
         } else if (r.value() == null) {
             o.putNull("value");
@@ -65,10 +70,21 @@ public final class RecordingFormat {
         if (n == null || !n.isObject() || !n.hasNonNull("topic") || !n.has("timestamp")) {
             throw new IllegalArgumentException(source + ": a recording line needs at least 'topic' and 'timestamp'");
         }
+        JsonNode k = n.get("key");
+        String key = k == null || k.isNull() ? null : k.asText();
+        if (n.hasNonNull("value_base64")) {
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(n.get("value_base64").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + ": 'value_base64' is not base64: " + e.getMessage());
+            }
+            return RawRecord.fromBytes(n.get("topic").asText(), n.path("partition").asInt(0), n.path("offset").asLong(-1),
+                    n.get("timestamp").asLong(), key == null ? null : key.getBytes(StandardCharsets.UTF_8), bytes);
+        }
         JsonNode v = n.get("value");
         String value = v == null || v.isNull() ? null : v.isTextual() ? v.textValue() : v.toString();
-        JsonNode k = n.get("key");
         return new RawRecord(n.get("topic").asText(), n.path("partition").asInt(0), n.path("offset").asLong(-1),
-                n.get("timestamp").asLong(), k == null || k.isNull() ? null : k.asText(), value);
+                n.get("timestamp").asLong(), key, value);
     }
 }

@@ -1,5 +1,7 @@
 package io.stepwise.wire;
 
+import io.stepwise.model.Input;
+
 /**
  * One element of a stream, as it arrives: a token, a number, or the end of a sequence.
  * {@code seq} and {@code ts} are optional (null when absent): without {@code seq} there is no
@@ -25,5 +27,13 @@ public record Element(String stream, Long seq, Long ts, String token, Double val
 
     public boolean isValue() {
         return value != null;
+    }
+
+    /** What a model takes of this element: its token or its number. An end marker has neither. */
+    public Input input() {
+        if (end) {
+            throw new IllegalStateException("an end marker is not a model input");
+        }
+        return token != null ? Input.token(token) : Input.value(value);
     }
 }

@@ -1,6 +1,9 @@
 package io.stepwise.wire;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -16,34 +19,70 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class ElementCodec {
 
-    /** Longest stream id or token accepted; longer ones are almost surely not words. */
-    public static final int MAX_FIELD_CHARS = 256;
+    /**
+     * Longest stream id accepted. A token has no limit of its own (a URL is a word too, and a tagger
+     * tags it); the record-size limit guards memory for both.
+     */
+    public static final int MAX_STREAM_CHARS = 256;
     /** Largest magnitude of a value accepted; beyond it a sum is meaningless in float32 anyway. */
     public static final double MAX_ABS_VALUE = 1e9;
     /** Longest raw record accepted before parsing. */
-    public static final int MAX_RECORD_CHARS = 4096;
+    public static final int MAX_RECORD_CHARS = 16_384;
 
     private static final ObjectMapper JSON = JsonRecords.JSON;
+    private static final JsonFactory FACTORY = JSON.getFactory();
 
     private ElementCodec() {
     }
 
+    /**
+     * The element in {@code raw}, read field by field without building a tree (every element of
+     * every stream passes here); anything after the object, even a stray brace, refuses it.
+     */
     public static Element parse(String raw) throws InvalidElementException {
-        JsonNode node = JsonRecords.object(raw, MAX_RECORD_CHARS);
-        String stream = text(node, "stream", true);
-        Long seq = integer(node, "seq");
-        Long ts = integer(node, "ts");
-        JsonNode end = node.get("end");
-        boolean isEnd = false;
-        if (end != null && !end.isNull()) {
-            if (!end.isBoolean()) {
-                throw new InvalidElementException("'end' must be true or false, got " + end.getNodeType());
+        JsonRecords.checkSize(raw, MAX_RECORD_CHARS);
+        String stream = null;
+        String token = null;
+        Long seq = null;
+        Long ts = null;
+        Double value = null;
+        boolean end = false;
+        try (JsonParser p = FACTORY.createParser(raw)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidElementException("not a JSON object");
             }
-            isEnd = end.booleanValue();
+            java.util.Set<String> seen = new java.util.HashSet<>(8);
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                if (!seen.add(field)) {
+                    throw new InvalidElementException("'" + field + "' is given twice");
+                }
+                switch (field) {
+                    case "stream" -> stream = text(p, v, field);
+                    case "token" -> token = text(p, v, field);
+                    case "seq" -> seq = integer(p, v, field);
+                    case "ts" -> ts = integer(p, v, field);
+                    case "value" -> value = number(p, v);
+                    case "end" -> end = flag(v);
+                    default -> p.skipChildren(); // producers may add their own fields
+                }
+            }
+            if (trailing(p)) {
+                throw new InvalidElementException("trailing characters after the JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            throw new InvalidElementException("not JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new InvalidElementException("not JSON: " + e.getMessage());
         }
-        String token = text(node, "token", false);
-        Double value = number(node);
-        if (isEnd) {
+        if (stream == null) {
+            throw new InvalidElementException("missing 'stream'");
+        }
+        if (stream.length() > MAX_STREAM_CHARS) {
+            throw new InvalidElementException("'stream' of " + stream.length() + " characters exceeds " + MAX_STREAM_CHARS);
+        }
+        if (end) {
             if (token != null || value != null) {
                 throw new InvalidElementException("an end marker carries neither token nor value");
             }
@@ -58,58 +97,84 @@ public final class ElementCodec {
         return new Element(stream, seq, ts, token, value, false);
     }
 
-    private static String text(JsonNode node, String field, boolean required) throws InvalidElementException {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw new InvalidElementException("missing '" + field + "'");
-            }
+    /** Whether anything but white space follows the object; what follows need not be JSON at all. */
+    private static boolean trailing(JsonParser p) {
+        try {
+            return p.nextToken() != null;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    /** A string field: null when JSON null, refused when of another type or empty. */
+    private static String text(JsonParser p, JsonToken v, String field) throws java.io.IOException, InvalidElementException {
+        if (v == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (!n.isTextual()) {
-            throw new InvalidElementException("'" + field + "' must be a string, got " + n.getNodeType());
+        if (v != JsonToken.VALUE_STRING) {
+            p.skipChildren();
+            throw new InvalidElementException("'" + field + "' must be a string, got " + kind(v));
         }
-        String s = n.textValue();
+        String s = p.getText();
         if (s.isEmpty()) {
             throw new InvalidElementException("'" + field + "' is empty");
-        }
-        if (s.length() > MAX_FIELD_CHARS) {
-            throw new InvalidElementException("'" + field + "' of " + s.length() + " characters exceeds " + MAX_FIELD_CHARS);
         }
         return s;
     }
 
-    private static Long integer(JsonNode node, String field) throws InvalidElementException {
-        JsonNode n = node.get(field);
-        if (n == null || n.isNull()) {
+    private static Long integer(JsonParser p, JsonToken v, String field) throws java.io.IOException, InvalidElementException {
+        if (v == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new InvalidElementException("'" + field + "' must be an integer, got " + n);
+        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            p.skipChildren();
+            throw new InvalidElementException("'" + field + "' must be an integer, got " + p.getText());
         }
-        long v = n.longValue();
-        if (v < 0) {
-            throw new InvalidElementException("'" + field + "' must not be negative, got " + v);
+        long n = p.getLongValue();
+        if (n < 0) {
+            throw new InvalidElementException("'" + field + "' must not be negative, got " + n);
         }
-        return v;
+        return n;
     }
 
-    private static Double number(JsonNode node) throws InvalidElementException {
-        JsonNode n = node.get("value");
-        if (n == null || n.isNull()) {
+    private static Double number(JsonParser p, JsonToken v) throws java.io.IOException, InvalidElementException {
+        if (v == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (!n.isNumber()) {
-            throw new InvalidElementException("'value' must be a number, got " + n.getNodeType());
+        if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
+            p.skipChildren();
+            throw new InvalidElementException("'value' must be a number, got " + kind(v));
         }
-        double v = n.doubleValue();
-        if (!Double.isFinite(v)) {
+        double d = p.getDoubleValue();
+        if (!Double.isFinite(d)) {
             throw new InvalidElementException("'value' is not finite");
         }
-        if (Math.abs(v) > MAX_ABS_VALUE) {
-            throw new InvalidElementException("'value' " + v + " is beyond +-" + MAX_ABS_VALUE);
+        if (Math.abs(d) > MAX_ABS_VALUE) {
+            throw new InvalidElementException("'value' " + d + " is beyond +-" + MAX_ABS_VALUE);
         }
-        return v;
+        return d;
+    }
+
+    private static boolean flag(JsonToken v) throws InvalidElementException {
+        if (v == JsonToken.VALUE_NULL || v == JsonToken.VALUE_FALSE) {
+            return false;
+        }
+        if (v != JsonToken.VALUE_TRUE) {
+            throw new InvalidElementException("'end' must be true or false, got " + kind(v));
+        }
+        return true;
+    }
+
+    /** A JSON type by the name Jackson's tree gives it (STRING, NUMBER, ...), as earlier messages did. */
+    private static String kind(JsonToken v) {
+        return switch (v) {
+            case VALUE_STRING -> "STRING";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "NUMBER";
+            case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN";
+            case START_OBJECT -> "OBJECT";
+            case START_ARRAY -> "ARRAY";
+            default -> v.name();
+        };
     }
 
     public static String write(Element e) {

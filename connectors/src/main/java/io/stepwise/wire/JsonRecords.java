@@ -14,12 +14,7 @@ final class JsonRecords {
 
     /** {@code raw} read as a JSON object, or a clear reason why it is not one. */
     static JsonNode object(String raw, int maxChars) throws InvalidElementException {
-        if (raw == null) {
-            throw new InvalidElementException("empty record");
-        }
-        if (raw.length() > maxChars) {
-            throw new InvalidElementException("record of " + raw.length() + " characters exceeds " + maxChars);
-        }
+        checkSize(raw, maxChars);
         JsonNode node;
         try {
             node = JSON.readTree(raw);
@@ -30,5 +25,15 @@ final class JsonRecords {
             throw new InvalidElementException("not a JSON object");
         }
         return node;
+    }
+
+    /** A record is there and not too long to parse. */
+    static void checkSize(String raw, int maxChars) throws InvalidElementException {
+        if (raw == null) {
+            throw new InvalidElementException("empty record");
+        }
+        if (raw.length() > maxChars) {
+            throw new InvalidElementException("record of " + raw.length() + " characters exceeds " + maxChars);
+        }
     }
 }

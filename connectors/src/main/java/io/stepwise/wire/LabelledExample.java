@@ -45,11 +45,11 @@ public record LabelledExample(String[] tokens, String[] tags, double[] values, d
                     : "an example needs 'tokens' with 'tags' (tagger) or 'values' (sum)");
         }
         if (hasTokens) {
-            String[] tokens = strings(node, "tokens");
+            String[] tokens = strings(node, "tokens", Integer.MAX_VALUE);
             if (!present(node, "tags")) {
                 throw new InvalidElementException("a tagger example needs 'tags', one per token");
             }
-            String[] tags = strings(node, "tags");
+            String[] tags = strings(node, "tags", MAX_TAG_CHARS);
             sameLength("tokens", tokens.length, "tags", tags.length);
             return new LabelledExample(tokens, tags, null, null);
         }
@@ -139,7 +139,10 @@ public record LabelledExample(String[] tokens, String[] tags, double[] values, d
         return a;
     }
 
-    private static String[] strings(JsonNode node, String field) throws InvalidElementException {
+    /** Longest tag accepted: tag sets are small and their names short. Words have no limit of their own. */
+    public static final int MAX_TAG_CHARS = 64;
+
+    private static String[] strings(JsonNode node, String field, int maxChars) throws InvalidElementException {
         JsonNode a = array(node, field);
         String[] out = new String[a.size()];
         for (int i = 0; i < out.length; i++) {
@@ -147,9 +150,9 @@ public record LabelledExample(String[] tokens, String[] tags, double[] values, d
             if (!s.isTextual() || s.textValue().isEmpty()) {
                 throw new InvalidElementException("'" + field + "'[" + i + "] must be a non-empty string, got " + s);
             }
-            if (s.textValue().length() > ElementCodec.MAX_FIELD_CHARS) {
+            if (s.textValue().length() > maxChars) {
                 throw new InvalidElementException("'" + field + "'[" + i + "] of " + s.textValue().length()
-                        + " characters exceeds " + ElementCodec.MAX_FIELD_CHARS);
+                        + " characters exceeds " + maxChars);
             }
             out[i] = s.textValue();
         }

@@ -1,7 +1,6 @@
 package io.stepwise.wire;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.model.Prediction;
 
 /**
  * The running result for one element, stamped with the model version that produced it:
@@ -20,15 +19,41 @@ public sealed interface Result permits Result.Tag, Result.Sum {
     /** Wire format v1, one JSON object. */
     String toJson();
 
-    record Tag(String stream, Long seq, Long ts, String token, String tag, float p, String model, int version)
+    /**
+     * The result of element {@code e}, whose model predicted {@code p}; {@code exactSum} is the
+     * stream's exact running sum including {@code e} (read only for sums).
+     */
+    static Result of(Element e, Prediction p, double exactSum, String model, int version) {
+        if (p instanceof Prediction.Tag t) {
+            return new Tag(e.stream(), e.seq(), e.ts(), e.token(), t.tag(), t.probability(), model, version);
+        }
+        if (p instanceof Prediction.DelayedTag) {
+            throw new IllegalArgumentException("a delayed tag is two results, the tag at once and the final one");
+        }
+        Prediction.Sum s = (Prediction.Sum) p;
+        return new Sum(e.stream(), e.seq(), e.ts(), e.value(), s.value(), exactSum, model, version);
+    }
+
+    /**
+     * A word's tag. {@code isFinal} is null for a tagger without decoding delay (its one tag per word
+     * is final at once, and its results keep the v1 form); a delayed tagger's results say
+     * {@code "final":false} for the tag given at once and {@code "final":true} for the one it settles on.
+     */
+    record Tag(String stream, Long seq, Long ts, String token, String tag, float p, String model, int version, Boolean isFinal)
             implements Result {
+
+        public Tag(String stream, Long seq, Long ts, String token, String tag, float p, String model, int version) {
+            this(stream, seq, ts, token, tag, p, model, version, null);
+        }
+
         @Override
         public String toJson() {
-            ObjectNode o = Json.head(stream, seq, ts);
-            o.put("token", token);
-            o.put("tag", tag);
-            o.put("p", p);
-            return Json.tail(o, model, version);
+            JsonLine j = new JsonLine().text("stream", stream).optional("seq", seq).optional("ts", ts)
+                    .text("token", token).text("tag", tag).number("p", p);
+            if (isFinal != null) {
+                j.flag("final", isFinal);
+            }
+            return j.text("model", model).number("version", version).toString();
         }
     }
 
@@ -37,37 +62,9 @@ public sealed interface Result permits Result.Tag, Result.Sum {
             implements Result {
         @Override
         public String toJson() {
-            ObjectNode o = Json.head(stream, seq, ts);
-            o.put("value", value);
-            o.put("sum", sum);
-            o.put("exact", exact);
-            o.put("diff", sum - exact);
-            return Json.tail(o, model, version);
-        }
-    }
-
-    final class Json {
-        private static final ObjectMapper MAPPER = new ObjectMapper();
-
-        private Json() {
-        }
-
-        static ObjectNode head(String stream, Long seq, Long ts) {
-            ObjectNode o = MAPPER.createObjectNode();
-            o.put("stream", stream);
-            if (seq != null) {
-                o.put("seq", seq);
-            }
-            if (ts != null) {
-                o.put("ts", ts);
-            }
-            return o;
-        }
-
-        static String tail(ObjectNode o, String model, int version) {
-            o.put("model", model);
-            o.put("version", version);
-            return o.toString();
+            return new JsonLine().text("stream", stream).optional("seq", seq).optional("ts", ts)
+                    .number("value", value).number("sum", sum).number("exact", exact).number("diff", sum - exact)
+                    .text("model", model).number("version", version).toString();
         }
     }
 }

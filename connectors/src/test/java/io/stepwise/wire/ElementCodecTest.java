@@ -47,6 +47,12 @@ class ElementCodecTest {
         "{\"stream\":\"s\",\"token\":\"a\",\"value\":1}|not both",
         "{\"stream\":\"s\",\"end\":\"yes\"}|'end' must be true or false",
         "{\"stream\":\"\",\"token\":\"a\"}|'stream' is empty",
+        "{\"stream\":\"s\",\"seq\":1,\"token\":\"dog\"}}|trailing characters",
+        "{\"stream\":\"s\",\"token\":\"dog\"} x|trailing characters",
+        "{\"stream\":\"s\",\"token\":\"a\",\"token\":\"b\"}|given twice",
+        "{\"stream\":\"s\",\"seq\":99999999999999999999,\"token\":\"a\"}|'seq' must be an integer",
+        "{\"stream\":\"s\",\"value\":1e309}|not finite",
+        "{\"stream\":\"s\",\"token\":[\"a\"]}|'token' must be a string",
     })
     void malformedRecordsAreRejectedWithAReason(String raw, String reason) {
         assertThatThrownBy(() -> ElementCodec.parse(raw))
@@ -55,9 +61,27 @@ class ElementCodecTest {
     }
 
     @Test
-    void oversizedFieldsAreRejected() {
-        String longToken = "x".repeat(ElementCodec.MAX_FIELD_CHARS + 1);
-        assertThatThrownBy(() -> ElementCodec.parse("{\"stream\":\"s\",\"token\":\"" + longToken + "\"}"))
+    void oversizedStreamIdsAndRecordsAreRejected() {
+        String longId = "x".repeat(ElementCodec.MAX_STREAM_CHARS + 1);
+        assertThatThrownBy(() -> ElementCodec.parse("{\"stream\":\"" + longId + "\",\"token\":\"a\"}"))
                 .hasMessageContaining("exceeds");
+        String huge = "x".repeat(ElementCodec.MAX_RECORD_CHARS);
+        assertThatThrownBy(() -> ElementCodec.parse("{\"stream\":\"s\",\"token\":\"" + huge + "\"}"))
+                .hasMessageContaining("exceeds");
+    }
+
+    @Test
+    void aTokenOfAnyLengthAndScriptIsAToken() throws Exception {
+        String url = "https://en.wikipedia.org/wiki/" + "Long_Article_Name_".repeat(30);
+        for (String token : java.util.List.of(url, "日本語", "Ελληνικά", "مرحبا", "\uD83D\uDE00")) {
+            String json = "{\"stream\":\"s\",\"token\":" + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(token) + "}";
+            org.assertj.core.api.Assertions.assertThat(ElementCodec.parse(json).token()).isEqualTo(token);
+        }
+    }
+
+    @Test
+    void fieldsAProducerAddsAreIgnoredHoweverDeep() throws Exception {
+        String raw = "{\"meta\":{\"a\":[1,{\"b\":null}]},\"stream\":\"s\",\"token\":\"dog\",\"more\":[[[]]]}";
+        org.assertj.core.api.Assertions.assertThat(ElementCodec.parse(raw)).isEqualTo(Element.token("s", null, null, "dog"));
     }
 }

@@ -64,8 +64,15 @@ class LabelledExampleTest {
     void rejectsOversizedSequencesAndFields() {
         String longList = "[" + "1,".repeat(LabelledExample.MAX_LENGTH) + "1]";
         assertThatThrownBy(() -> LabelledExample.parse("{\"values\":" + longList + "}")).hasMessageContaining("more than");
-        String longWord = "w".repeat(ElementCodec.MAX_FIELD_CHARS + 1);
-        assertThatThrownBy(() -> LabelledExample.parse("{\"tokens\":[\"" + longWord + "\"],\"tags\":[\"X\"]}")).hasMessageContaining("exceeds");
+        String longTag = "T".repeat(LabelledExample.MAX_TAG_CHARS + 1);
+        assertThatThrownBy(() -> LabelledExample.parse("{\"tokens\":[\"w\"],\"tags\":[\"" + longTag + "\"]}")).hasMessageContaining("exceeds");
+    }
+
+    @Test
+    void aWordOfAnyLengthIsAWord() throws Exception {
+        String url = "https://example.com/" + "a".repeat(600);
+        assertThat(LabelledExample.parse("{\"tokens\":[\"" + url + "\"],\"tags\":[\"X\"]}").taggedSentence().words())
+                .containsExactly(url);
     }
 
     @Test

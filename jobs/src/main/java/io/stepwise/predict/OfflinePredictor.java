@@ -1,8 +1,8 @@
 package io.stepwise.predict;
 
+import io.stepwise.model.Input;
 import io.stepwise.model.Model;
-import io.stepwise.model.SumModel;
-import io.stepwise.model.TaggerModel;
+import io.stepwise.model.Prediction;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.Result;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Offline, whole-sequence prediction over elements in the streaming wire format: the reference
- * that the streaming job is tested against (DESIGN.md, "Stepwise equals whole-sequence").
+ * that the streaming job is tested against (docs/architecture.md, "Stepwise equals whole-sequence").
  *
  * <p>Elements are grouped by stream and put in {@code seq} order; an element whose {@code seq} is
  * not greater than the last one kept for its stream is a duplicate and dropped, as the streaming
@@ -37,7 +37,10 @@ public final class OfflinePredictor {
     public record Outcome(List<Result> results, int duplicates, int sequences) {
     }
 
-    /** One result per token or value element kept, in the order the elements came in. */
+    /**
+     * One result per token or value element kept (two for a delayed tagger: the tag at once, then
+     * the final one), in the order the elements came in.
+     */
     public Outcome predict(List<Element> elements) {
         Map<String, List<Indexed>> byStream = new LinkedHashMap<>();
         for (int i = 0; i < elements.size(); i++) {
@@ -76,82 +79,55 @@ public final class OfflinePredictor {
                 sequences.add(current);
             }
         }
-        Result[] byInput = new Result[elements.size()];
+        @SuppressWarnings("unchecked")
+        List<Result>[] byInput = (List<Result>[]) new List<?>[elements.size()];
         for (int from = 0; from < sequences.size(); from += BATCH) {
-            List<List<Indexed>> batch = sequences.subList(from, Math.min(sequences.size(), from + BATCH));
-            if (model instanceof TaggerModel tagger) {
-                tag(tagger, batch, byInput);
-            } else if (model instanceof SumModel sum) {
-                sum(sum, batch, byInput);
-            }
+            predict(sequences.subList(from, Math.min(sequences.size(), from + BATCH)), byInput);
         }
         List<Result> results = new ArrayList<>();
-        for (Result r : byInput) {
+        for (List<Result> r : byInput) {
             if (r != null) {
-                results.add(r);
+                results.addAll(r);
             }
         }
         return new Outcome(results, duplicates, sequences.size());
     }
 
-    private void tag(TaggerModel tagger, List<List<Indexed>> batch, Result[] out) {
-        int[][] ids = new int[batch.size()][];
+    private void predict(List<List<Indexed>> batch, List<Result>[] out) {
+        List<List<Input>> inputs = new ArrayList<>(batch.size());
+        for (List<Indexed> seq : batch) {
+            List<Input> in = new ArrayList<>(seq.size());
+            for (Indexed x : seq) {
+                Input i = x.element.input();
+                String refusal = model.refusal(i);
+                if (refusal != null) {
+                    throw new IllegalArgumentException("stream " + x.element.stream() + ": " + refusal);
+                }
+                in.add(i);
+            }
+            inputs.add(in);
+        }
+        List<List<Prediction>> predictions = model.predict(inputs);
         for (int b = 0; b < batch.size(); b++) {
-            List<Indexed> seq = batch.get(b);
-            ids[b] = new int[seq.size()];
-            for (int t = 0; t < seq.size(); t++) {
-                Element e = seq.get(t).element;
-                if (e.token() == null) {
-                    throw new IllegalArgumentException("stream " + e.stream() + ": a tagger needs tokens, got a value");
-                }
-                ids[b][t] = tagger.wordIndex(e.token());
-            }
-        }
-        float[] logProbs = tagger.predict(ids);
-        int tags = tagger.tags().size();
-        for (int b = 0; b < batch.size(); b++) {
-            List<Indexed> seq = batch.get(b);
-            for (int t = 0; t < seq.size(); t++) {
-                int row = (t * batch.size() + b) * tags;
-                int best = 0;
-                for (int j = 1; j < tags; j++) {
-                    if (logProbs[row + j] > logProbs[row + best]) {
-                        best = j;
-                    }
-                }
-                Element e = seq.get(t).element;
-                out[seq.get(t).index] = new Result.Tag(e.stream(), e.seq(), e.ts(), e.token(), tagger.tags().get(best),
-                        (float) Math.exp(logProbs[row + best]), tagger.name(), tagger.version());
-            }
-        }
-    }
-
-    private void sum(SumModel sum, List<List<Indexed>> batch, Result[] out) {
-        int n = batch.size();
-        int steps = batch.stream().mapToInt(List::size).max().orElse(0);
-        float[] x = new float[steps * n];
-        for (int b = 0; b < n; b++) {
-            List<Indexed> seq = batch.get(b);
-            for (int t = 0; t < seq.size(); t++) {
-                Element e = seq.get(t).element;
-                if (e.value() == null) {
-                    throw new IllegalArgumentException("stream " + e.stream() + ": a sum model needs values, got a token");
-                }
-                x[t * n + b] = (float) (e.value() / sum.inputScale());
-            }
-        }
-        float[] predictions = sum.predict(x, steps, n);
-        for (int b = 0; b < n; b++) {
             List<Indexed> seq = batch.get(b);
             double exact = 0;
             for (int t = 0; t < seq.size(); t++) {
                 Element e = seq.get(t).element;
-                exact += e.value();
-                double estimate = (double) predictions[t * n + b] * sum.targetScale();
-                out[seq.get(t).index] = new Result.Sum(e.stream(), e.seq(), e.ts(), e.value(), estimate, exact,
-                        sum.name(), sum.version());
+                if (e.value() != null) {
+                    exact += e.value();
+                }
+                Prediction p = predictions.get(b).get(t);
+                out[seq.get(t).index] = p instanceof Prediction.DelayedTag d
+                        // a delayed tagger gives each word two results, as the streaming job does: at once, and final
+                        ? List.of(tag(e, d.now(), false), tag(e, d.finalTag(), true))
+                        : List.of(Result.of(e, p, exact, model.name(), model.version()));
             }
         }
+    }
+
+    private Result tag(Element e, Prediction.Tag t, boolean isFinal) {
+        return new Result.Tag(e.stream(), e.seq(), e.ts(), e.token(), t.tag(), t.probability(), model.name(), model.version(),
+                isFinal);
     }
 
     private record Indexed(int index, Element element) {

@@ -31,6 +31,15 @@ public final class Lstm {
     private final ParameterSet.Parameter[][] params; // [layer][ih, hh, bih, bhh]
 
     public Lstm(LstmConfig config, ParameterSet set, String prefix) {
+        this(config, set, prefix, "");
+    }
+
+    /**
+     * An LSTM whose parameter names end in {@code suffix}: {@code "_reverse"} names the backward
+     * direction of a bidirectional {@code nn.LSTM} ({@code weight_ih_l0_reverse}, ...), which runs
+     * forwards over the reversed sequence.
+     */
+    public Lstm(LstmConfig config, ParameterSet set, String prefix, String suffix) {
         this.config = config;
         this.prefix = prefix;
         int layers = config.numLayers();
@@ -41,13 +50,13 @@ public final class Lstm {
         biasHh = new Tensor[layers];
         params = new ParameterSet.Parameter[layers][];
         for (int l = 0; l < layers; l++) {
-            weightIh[l] = set.add(prefix + LstmConfig.weightIh(l), g, config.layerInputSize(l));
-            weightHh[l] = set.add(prefix + LstmConfig.weightHh(l), g, config.hiddenSize());
-            biasIh[l] = set.add(prefix + LstmConfig.biasIh(l), g);
-            biasHh[l] = set.add(prefix + LstmConfig.biasHh(l), g);
+            weightIh[l] = set.add(prefix + LstmConfig.weightIh(l) + suffix, g, config.layerInputSize(l));
+            weightHh[l] = set.add(prefix + LstmConfig.weightHh(l) + suffix, g, config.hiddenSize());
+            biasIh[l] = set.add(prefix + LstmConfig.biasIh(l) + suffix, g);
+            biasHh[l] = set.add(prefix + LstmConfig.biasHh(l) + suffix, g);
             params[l] = new ParameterSet.Parameter[]{
-                set.get(prefix + LstmConfig.weightIh(l)), set.get(prefix + LstmConfig.weightHh(l)),
-                set.get(prefix + LstmConfig.biasIh(l)), set.get(prefix + LstmConfig.biasHh(l))};
+                set.get(prefix + LstmConfig.weightIh(l) + suffix), set.get(prefix + LstmConfig.weightHh(l) + suffix),
+                set.get(prefix + LstmConfig.biasIh(l) + suffix), set.get(prefix + LstmConfig.biasHh(l) + suffix)};
         }
     }
 

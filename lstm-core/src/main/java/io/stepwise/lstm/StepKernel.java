@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The float kernels of one LSTM step, on the Java Vector API.
  *
  * <p>One step at these sizes is a few thousand multiply-adds: a call into a native library per
- * operation costs more than the arithmetic (DESIGN.md, "Performance shape"). So the step stays in
+ * operation costs more than the arithmetic (docs/architecture.md, "Performance shape"). So the step stays in
  * Java. Weights are stored input-major ({@code [K][4H]}, the transpose of PyTorch's
  * {@code weight_ih}/{@code weight_hh}) so that the inner loop is a broadcast of one input value
  * times a contiguous row of 4H gate weights, accumulated in registers ({@link #accumulate}).

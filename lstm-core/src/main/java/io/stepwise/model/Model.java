@@ -1,33 +1,168 @@
 package io.stepwise.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.lstm.Lstm;
 import io.stepwise.lstm.LstmConfig;
+import io.stepwise.lstm.LstmState;
 import io.stepwise.lstm.PackedLstm;
 import io.stepwise.tensor.ParameterSet;
+import java.util.List;
 
-/** A model version: one of the tutorial's two models, its weights and who it is. */
-public sealed interface Model permits TaggerModel, SumModel {
+/**
+ * A model version: an LSTM with the layers of its kind around it, its weights, and who it is.
+ *
+ * <p>What every kind shares lives here: the identity ({@link ModelMeta}), the weights under their
+ * PyTorch {@code state_dict} names, the LSTM and its packed form for stepping. What differs by kind
+ * (the layers around the LSTM, the header fields of the model file, what one element of a stream
+ * is and what a step predicts) each kind answers for itself, so that the model file, the
+ * streaming job and offline prediction work through this class and never ask which kind they hold.
+ *
+ * <p>A subclass registers its parameters in {@code state_dict} order (a tagger's embedding comes
+ * before its LSTM, as in the tutorial's module) and passes the set, with the LSTM among them, here.
+ */
+public abstract sealed class Model permits TaggerModel, SumModel {
 
-    ModelKind kind();
+    private final ModelMeta meta;
+    private final LstmConfig lstmConfig;
+    private final ParameterSet params;
+    private final Lstm lstm;
+    private final PackedCache packed;
 
-    ModelMeta meta();
-
-    /** The LSTM inside; its hidden size and layer count shape every stream's state. */
-    LstmConfig lstmConfig();
-
-    /** The weights under their PyTorch {@code state_dict} names. */
-    ParameterSet parameters();
-
-    /** The LSTM weights packed for stepwise inference (built once, after training). */
-    PackedLstm packed();
-
-    /** This model under another name or version, sharing the weights. */
-    Model withMeta(ModelMeta meta);
-
-    default String name() {
-        return meta().name();
+    Model(ModelMeta meta, ParameterSet params, Lstm lstm) {
+        this.meta = meta;
+        this.lstmConfig = lstm.config();
+        this.params = params;
+        this.lstm = lstm;
+        this.packed = new PackedCache(lstm);
     }
 
-    default int version() {
-        return meta().version();
+    /** {@code other} under another identity, sharing its weights and their packed form. */
+    Model(Model other, ModelMeta meta) {
+        this.meta = meta;
+        this.lstmConfig = other.lstmConfig;
+        this.params = other.params;
+        this.lstm = other.lstm;
+        this.packed = other.packed;
+    }
+
+    public abstract ModelKind kind();
+
+    /** This model under another name or version, sharing the weights. */
+    public abstract Model withMeta(ModelMeta meta);
+
+    public final ModelMeta meta() {
+        return meta;
+    }
+
+    public final String name() {
+        return meta.name();
+    }
+
+    public final int version() {
+        return meta.version();
+    }
+
+    /** The LSTM inside; its hidden size and layer count shape every stream's state. */
+    public final LstmConfig lstmConfig() {
+        return lstmConfig;
+    }
+
+    /** The weights under their PyTorch {@code state_dict} names, in {@code state_dict} order. */
+    public final ParameterSet parameters() {
+        return params;
+    }
+
+    public final Lstm lstm() {
+        return lstm;
+    }
+
+    /** The LSTM weights packed for stepwise inference, built on first use after a change. */
+    public final PackedLstm packed() {
+        return packed.get();
+    }
+
+    /** Call after the weights were changed in place (training, loading), so that inference repacks. */
+    public void weightsChanged() {
+        packed.invalidate();
+    }
+
+    /** What this model is, in one line: kind, identity and sizes. */
+    public final String summary() {
+        return kind().id() + " '" + name() + "' v" + version() + ": " + describeSizes();
+    }
+
+    /** The sizes {@link #summary} lists after the identity. */
+    abstract String describeSizes();
+
+    // ---- the model file -------------------------------------------------------------------------
+
+    /**
+     * Writes the header fields of this kind (its {@code architecture}, and whatever else it needs
+     * to be rebuilt: vocabularies, scaling) into a model file's header; {@link ModelKind#read}
+     * reads them back.
+     */
+    abstract void writeHeader(ObjectNode header);
+
+    // ---- streams ------------------------------------------------------------------------------
+
+    /**
+     * Why this model cannot take {@code input} (a tagger takes tokens, a sum model numbers), or null
+     * when it can. The streaming job dead-letters such an element before it touches any state.
+     */
+    public abstract String refusal(Input input);
+
+    /** Steps streams one input at a time; holds scratch space, so one per thread. */
+    public abstract Stepper newStepper();
+
+    /**
+     * The stepwise loop the streaming job runs per element: one input in, the stream's state
+     * advanced in place, the prediction for that element out.
+     */
+    public interface Stepper {
+        /** Advances {@code state} by {@code input}, which this model must accept ({@link #refusal}). */
+        Prediction step(Input input, LstmState state);
+    }
+
+    /**
+     * Steps many streams at once, one input each: one matrix product per layer for all of them
+     * ({@link PackedLstm#stepBatch}), so the weights are read once per batch instead of once per
+     * element. Results agree with {@link Stepper} to float rounding. One per thread.
+     */
+    public abstract BatchStepper newBatchStepper();
+
+    /** The batched step of many streams. */
+    public interface BatchStepper {
+        /**
+         * Advances {@code states[i]} by {@code inputs[i]} for {@code i < n}, every input one this model
+         * accepts, and writes each stream's prediction to {@code predictions[i]}.
+         */
+        void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions);
+    }
+
+    /**
+     * The predictions for whole sequences, each from the zero state, run together as one padded
+     * batch: the offline path. It computes in the order {@link Stepper} does, so the two agree bit for
+     * bit (see {@link PackedLstm#forwardSequence}).
+     */
+    public abstract List<List<Prediction>> predict(List<List<Input>> sequences);
+
+    /** Throws the {@link #refusal} of the first input this model cannot take. */
+    final void requireAccepted(List<List<Input>> sequences) {
+        for (List<Input> s : sequences) {
+            for (Input in : s) {
+                String why = refusal(in);
+                if (why != null) {
+                    throw new IllegalArgumentException(why);
+                }
+            }
+        }
+    }
+
+    static int longest(List<? extends List<?>> sequences) {
+        int steps = 0;
+        for (List<?> s : sequences) {
+            steps = Math.max(steps, s.size());
+        }
+        return steps;
     }
 }

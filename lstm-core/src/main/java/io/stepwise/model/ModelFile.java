@@ -19,11 +19,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -125,29 +123,13 @@ public final class ModelFile {
         }
     }
 
+    /** Identity first, then what the model's kind writes (architecture, vocabularies or scaling), then provenance. */
     private static ObjectNode header(Model model) {
         ObjectNode h = JSON.createObjectNode();
         h.put("kind", model.kind().id());
         h.put("name", model.name());
         h.put("version", model.version());
-        ObjectNode arch = h.putObject("architecture");
-        if (model instanceof TaggerModel t) {
-            arch.put("embedding_dim", t.embeddingDim());
-        }
-        arch.put("input_size", model.lstmConfig().inputSize());
-        arch.put("hidden_size", model.lstmConfig().hiddenSize());
-        arch.put("num_layers", model.lstmConfig().numLayers());
-        if (model instanceof TaggerModel t) {
-            ObjectNode v = h.putObject("vocabularies");
-            t.words().entries().forEach(v.putArray("words")::add);
-            v.put("unknown", t.words().unknown());
-            t.tags().entries().forEach(v.putArray("tags")::add);
-        } else if (model instanceof SumModel s) {
-            ObjectNode sc = h.putObject("scaling");
-            // the float widened to double prints the exact value, so it reads back bit for bit
-            sc.put("input_scale", (double) s.inputScale());
-            sc.put("target_scale", (double) s.targetScale());
-        }
+        model.writeHeader(h);
         try {
             h.set("provenance", JSON.valueToTree(model.meta().provenance()));
         } catch (IllegalArgumentException e) {
@@ -210,13 +192,10 @@ public final class ModelFile {
             if (header == null || !header.isObject()) {
                 throw error("header is not a JSON object");
             }
-            Model model = build(header);
-            model.parameters().load(tensors(header, dataStart, dataEnd, model.parameters()));
-            if (model instanceof TaggerModel t) {
-                t.weightsChanged();
-            } else if (model instanceof SumModel s) {
-                s.weightsChanged();
-            }
+            ModelHeader h = new ModelHeader(header, source);
+            Model model = build(h);
+            model.parameters().load(tensors(h, dataStart, dataEnd, model.parameters()));
+            model.weightsChanged();
             return model;
         }
 
@@ -241,73 +220,52 @@ public final class ModelFile {
             }
         }
 
-        private Model build(JsonNode h) {
+        private Model build(ModelHeader h) {
             ModelKind kind;
-            try {
-                kind = ModelKind.parse(text(h, "kind"));
-            } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
-            }
             ModelMeta meta;
             try {
-                meta = new ModelMeta(text(h, "name"), integer(h, "version"), provenance(h));
+                kind = ModelKind.parse(h.text("kind"));
+                meta = new ModelMeta(h.text("name"), h.integer("version"), provenance(h.root()));
             } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
+                throw refusal(e);
             }
-            JsonNode arch = object(h, "architecture");
-            int inputSize = integer(arch, "input_size");
-            int hidden = integer(arch, "hidden_size");
-            int layers = integer(arch, "num_layers");
             try {
-                if (kind == ModelKind.TAGGER) {
-                    int embeddingDim = integer(arch, "embedding_dim");
-                    if (inputSize != embeddingDim) {
-                        throw error("architecture.input_size " + inputSize + " differs from embedding_dim " + embeddingDim);
-                    }
-                    JsonNode v = object(h, "vocabularies");
-                    JsonNode unknown = v.get("unknown");
-                    Vocabulary words = new Vocabulary(strings(v, "words"),
-                            unknown == null || unknown.isNull() ? null : unknown.asText());
-                    Vocabulary tags = Vocabulary.closed(strings(v, "tags"));
-                    return new TaggerModel(meta, words, tags, embeddingDim, hidden, layers);
-                }
-                if (inputSize != 1) {
-                    throw error("architecture.input_size is " + inputSize + ", a sum model takes one number per step (1)");
-                }
-                JsonNode sc = object(h, "scaling");
-                return new SumModel(meta, hidden, layers, (float) number(sc, "input_scale"), (float) number(sc, "target_scale"));
+                return kind.read(meta, h);
             } catch (IllegalArgumentException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith(prefix())) {
-                    throw e;
-                }
-                throw error(e.getMessage());
+                throw refusal(e);
             }
         }
 
-        private Map<String, Tensor> tensors(JsonNode h, int dataStart, int dataEnd, ParameterSet expected) {
-            JsonNode index = h.get("tensors");
+        /** {@code e} as a refusal of this file: its message starts with {@code model file <source>:} once. */
+        private IllegalArgumentException refusal(IllegalArgumentException e) {
+            return e.getMessage() != null && e.getMessage().startsWith(prefix()) ? e : error(e.getMessage());
+        }
+
+        private Map<String, Tensor> tensors(ModelHeader h, int dataStart, int dataEnd, ParameterSet expected) {
+            JsonNode index = h.root().get("tensors");
             if (index == null || !index.isArray()) {
                 throw error("header has no tensor index ('tensors')");
             }
             ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             Map<String, Tensor> out = new LinkedHashMap<>();
-            for (JsonNode t : index) {
-                String name = text(t, "name");
+            for (JsonNode node : index) {
+                ModelHeader t = new ModelHeader(node, source);
+                String name = t.text("name");
                 if (!expected.contains(name)) {
-                    throw error("unexpected tensor '" + name + "'; a " + text(h, "kind") + " with this architecture has "
+                    throw error("unexpected tensor '" + name + "'; a " + h.text("kind") + " with this architecture has "
                             + expected.asMap().keySet());
                 }
-                String dtype = text(t, "dtype");
+                String dtype = t.text("dtype");
                 if (!dtype.equals(FLOAT32)) {
                     throw error("tensor " + name + " has dtype " + dtype + "; only " + FLOAT32 + " is supported");
                 }
-                int[] shape = ints(t, "shape");
+                int[] shape = t.ints("shape");
                 int[] needed = expected.get(name).value().shape();
                 if (!Arrays.equals(shape, needed)) {
                     throw error("tensor " + name + " has shape " + Arrays.toString(shape) + ", the architecture needs "
                             + Arrays.toString(needed));
                 }
-                long offset = t.path("offset").asLong(-1);
+                long offset = node.path("offset").asLong(-1);
                 long size = 4L * expected.get(name).value().size();
                 if (offset < 0 || dataStart + offset + size > dataEnd) {
                     throw error("tensor " + name + " at offset " + offset + " (" + size + " bytes) lies outside the data section ("
@@ -339,65 +297,6 @@ public final class ModelFile {
                 throw error("provenance is not a JSON object");
             }
             return JSON.convertValue(p, new TypeReference<LinkedHashMap<String, Object>>() { });
-        }
-
-        private JsonNode object(JsonNode n, String field) {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isObject()) {
-                throw error("header has no '" + field + "' object");
-            }
-            return v;
-        }
-
-        private String text(JsonNode n, String field) {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isTextual()) {
-                throw error("header has no '" + field + "' string");
-            }
-            return v.asText();
-        }
-
-        private int integer(JsonNode n, String field) {
-            JsonNode v = n.get(field);
-            if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-                throw error("header has no '" + field + "' integer");
-            }
-            return v.asInt();
-        }
-
-        private double number(JsonNode n, String field) {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isNumber()) {
-                throw error("header has no '" + field + "' number");
-            }
-            return v.asDouble();
-        }
-
-        private List<String> strings(JsonNode n, String field) {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isArray()) {
-                throw error("header has no '" + field + "' list");
-            }
-            List<String> out = new ArrayList<>(v.size());
-            for (JsonNode s : v) {
-                if (!s.isTextual()) {
-                    throw error("'" + field + "' holds a non-string entry " + s);
-                }
-                out.add(s.asText());
-            }
-            return out;
-        }
-
-        private int[] ints(JsonNode n, String field) {
-            JsonNode v = n.get(field);
-            if (v == null || !v.isArray()) {
-                throw error("header has no '" + field + "' list");
-            }
-            int[] out = new int[v.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = v.get(i).asInt(-1);
-            }
-            return out;
         }
 
         private String prefix() {

@@ -8,7 +8,7 @@ import io.stepwise.lstm.LstmState;
  * at load time; costs n LSTM steps per carried stream, and is as accurate as the model is on a
  * stream of n equal values.
  *
- * <p>Measured against {@link CalibratedSumCarry} (SUM-REPORT.md): as accurate on the fitted
+ * <p>Measured against {@link CalibratedSumCarry} (docs/research/sum.md): as accurate on the fitted
  * recipe's models; on a gradient-trained model, whose state depends on the order of the numbers,
  * less accurate at small totals and more at the edge of its range. But it is 100 to 10,000 times
  * dearer per swap, growing with |S| (400 steps at S = 20,000 and maxValue 50), which a version

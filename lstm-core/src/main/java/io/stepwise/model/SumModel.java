@@ -1,5 +1,6 @@
 package io.stepwise.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.lstm.Lstm;
 import io.stepwise.lstm.LstmConfig;
 import io.stepwise.lstm.LstmState;
@@ -8,6 +9,8 @@ import io.stepwise.nn.Linear;
 import io.stepwise.nn.Losses;
 import io.stepwise.tensor.Gemm;
 import io.stepwise.tensor.ParameterSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -17,49 +20,83 @@ import java.util.SplittableRandom;
  * <p>The network sees {@code value / inputScale} and predicts {@code sum / targetScale}; both
  * scales are part of the model, so callers give and get raw units.
  */
-public final class SumModel implements Model {
+public final class SumModel extends Model {
 
     public static final String LSTM = "lstm.";
     public static final String OUTPUT = "linear.";
 
-    private final ModelMeta meta;
-    private final LstmConfig lstmConfig;
     private final float inputScale;
     private final float targetScale;
-    private final ParameterSet params;
-    private final Lstm lstm;
     private final Linear linear;
-    private final PackedCache packed;
 
     public SumModel(ModelMeta meta, int hiddenSize, int numLayers, float inputScale, float targetScale) {
-        if (!(inputScale > 0) || !(targetScale > 0) || Float.isInfinite(inputScale) || Float.isInfinite(targetScale)) {
-            throw new IllegalArgumentException("scales must be positive and finite: input " + inputScale + ", target " + targetScale);
-        }
-        this.meta = meta;
-        this.lstmConfig = new LstmConfig(1, hiddenSize, numLayers);
+        this(meta, Layers.of(new LstmConfig(1, hiddenSize, numLayers)), checkScales(inputScale, targetScale), targetScale);
+    }
+
+    private SumModel(ModelMeta meta, Layers layers, float inputScale, float targetScale) {
+        super(meta, layers.params, layers.lstm);
         this.inputScale = inputScale;
         this.targetScale = targetScale;
-        this.params = new ParameterSet();
-        this.lstm = new Lstm(lstmConfig, params, LSTM);
-        this.packed = new PackedCache(lstm);
-        this.linear = new Linear(params, OUTPUT, hiddenSize, 1);
+        this.linear = layers.linear;
     }
 
     private SumModel(SumModel other, ModelMeta meta) {
-        this.meta = meta;
-        this.lstmConfig = other.lstmConfig;
+        super(other, meta);
         this.inputScale = other.inputScale;
         this.targetScale = other.targetScale;
-        this.params = other.params;
-        this.lstm = other.lstm;
         this.linear = other.linear;
-        this.packed = other.packed;
+    }
+
+    /** The notebook module's layers, registered in its {@code state_dict} order: LSTM, then the read-out. */
+    private record Layers(ParameterSet params, Lstm lstm, Linear linear) {
+        static Layers of(LstmConfig lstm) {
+            ParameterSet params = new ParameterSet();
+            Lstm l = new Lstm(lstm, params, LSTM);
+            return new Layers(params, l, new Linear(params, OUTPUT, lstm.hiddenSize(), 1));
+        }
+    }
+
+    private static float checkScales(float inputScale, float targetScale) {
+        if (!(inputScale > 0) || !(targetScale > 0) || Float.isInfinite(inputScale) || Float.isInfinite(targetScale)) {
+            throw new IllegalArgumentException("scales must be positive and finite: input " + inputScale + ", target " + targetScale);
+        }
+        return inputScale;
+    }
+
+    /** A sum model with the architecture and scaling a model file's header gives, and zero weights. */
+    static SumModel fromHeader(ModelMeta meta, ModelHeader header) {
+        ModelHeader arch = header.object("architecture");
+        int inputSize = arch.integer("input_size");
+        if (inputSize != 1) {
+            throw header.error("architecture.input_size is " + inputSize + ", a sum model takes one number per step (1)");
+        }
+        ModelHeader sc = header.object("scaling");
+        return new SumModel(meta, arch.integer("hidden_size"), arch.integer("num_layers"),
+                (float) sc.number("input_scale"), (float) sc.number("target_scale"));
+    }
+
+    @Override
+    void writeHeader(ObjectNode header) {
+        ObjectNode arch = header.putObject("architecture");
+        arch.put("input_size", lstmConfig().inputSize());
+        arch.put("hidden_size", lstmConfig().hiddenSize());
+        arch.put("num_layers", lstmConfig().numLayers());
+        ObjectNode sc = header.putObject("scaling");
+        // the float widened to double prints the exact value, so it reads back bit for bit
+        sc.put("input_scale", (double) inputScale);
+        sc.put("target_scale", (double) targetScale);
+    }
+
+    @Override
+    String describeSizes() {
+        return "hidden_size " + lstmConfig().hiddenSize() + ", num_layers " + lstmConfig().numLayers()
+                + ", input_scale " + inputScale + ", target_scale " + targetScale;
     }
 
     public SumModel initRandom(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        lstm.initDefault(params, rng);
-        linear.initDefault(params, rng);
+        lstm().initDefault(parameters(), rng);
+        linear.initDefault(parameters(), rng);
         weightsChanged();
         return this;
     }
@@ -67,21 +104,6 @@ public final class SumModel implements Model {
     @Override
     public ModelKind kind() {
         return ModelKind.SUM;
-    }
-
-    @Override
-    public ModelMeta meta() {
-        return meta;
-    }
-
-    @Override
-    public LstmConfig lstmConfig() {
-        return lstmConfig;
-    }
-
-    @Override
-    public ParameterSet parameters() {
-        return params;
     }
 
     @Override
@@ -97,50 +119,110 @@ public final class SumModel implements Model {
         return targetScale;
     }
 
-    public Lstm lstm() {
-        return lstm;
-    }
-
     public Linear linear() {
         return linear;
     }
 
     @Override
-    public PackedLstm packed() {
-        return packed.get();
-    }
-
-    public void weightsChanged() {
-        packed.invalidate();
+    public String refusal(Input input) {
+        return input instanceof Input.Value ? null
+                : "model " + name() + " sums numbers and takes values; got a token";
     }
 
     /** Feeds numbers one at a time, carrying {@code (h, c)}; not thread-safe, one per thread. */
-    public final class Stepper {
+    public final class Stepper implements Model.Stepper {
         private final PackedLstm lstm = packed();
         private final float[] x = new float[1];
         private final float[] scratch = lstm.newScratch();
         private final float[] y = new float[1];
 
+        @Override
+        public Prediction.Sum step(Input input, LstmState state) {
+            if (!(input instanceof Input.Value value)) {
+                throw new IllegalArgumentException(refusal(input));
+            }
+            return new Prediction.Sum(step(value.value(), state));
+        }
+
         /** Advances {@code state} by {@code value} and returns the model's running sum, in raw units. */
         public double step(double value, LstmState state) {
             x[0] = (float) (value / inputScale);
             lstm.step(x, 0, state, scratch);
-            linear.forwardRow(state.values(), state.hOffset(lstmConfig.numLayers() - 1), y);
+            linear.forwardRow(state.values(), state.hOffset(lstmConfig().numLayers() - 1), y);
             return (double) y[0] * targetScale;
         }
     }
 
+    @Override
     public Stepper newStepper() {
         return new Stepper();
+    }
+
+    @Override
+    public BatchStepper newBatchStepper() {
+        return new BatchStepper() {
+            private final Stepper single = new Stepper();
+            private final PackedLstm lstm = packed();
+            private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
+            private final float[] y = new float[1];
+            private float[] x = new float[0];
+
+            @Override
+            public void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions) {
+                if (n == 1) {
+                    predictions[0] = single.step(inputs[0], states[0]);
+                    return;
+                }
+                if (x.length < n) {
+                    x = new float[n];
+                }
+                for (int b = 0; b < n; b++) {
+                    if (!(inputs[b] instanceof Input.Value value)) {
+                        throw new IllegalArgumentException(refusal(inputs[b]));
+                    }
+                    x[b] = (float) (value.value() / inputScale);
+                }
+                lstm.stepBatch(x, states, n, scratch);
+                int top = lstmConfig().numLayers() - 1;
+                for (int b = 0; b < n; b++) {
+                    linear.forwardRow(states[b].values(), states[b].hOffset(top), y);
+                    predictions[b] = new Prediction.Sum((double) y[0] * targetScale);
+                }
+            }
+        };
     }
 
     /** The running sums the model predicts for a whole sequence, stepwise from the zero state. */
     public double[] runningSums(double[] values) {
         Stepper s = newStepper();
-        LstmState state = LstmState.zeros(lstmConfig);
+        LstmState state = LstmState.zeros(lstmConfig());
         double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             out[i] = s.step(values[i], state);
+        }
+        return out;
+    }
+
+    @Override
+    public List<List<Prediction>> predict(List<List<Input>> sequences) {
+        requireAccepted(sequences);
+        int batch = sequences.size();
+        int steps = longest(sequences);
+        float[] x = new float[steps * batch];
+        for (int b = 0; b < batch; b++) {
+            List<Input> seq = sequences.get(b);
+            for (int t = 0; t < seq.size(); t++) {
+                x[t * batch + b] = (float) (((Input.Value) seq.get(t)).value() / inputScale);
+            }
+        }
+        float[] scaled = predict(x, steps, batch);
+        List<List<Prediction>> out = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            List<Prediction> sums = new ArrayList<>(sequences.get(b).size());
+            for (int t = 0; t < sequences.get(b).size(); t++) {
+                sums.add(new Prediction.Sum((double) scaled[t * batch + b] * targetScale));
+            }
+            out.add(sums);
         }
         return out;
     }
@@ -152,9 +234,9 @@ public final class SumModel implements Model {
     public float[] predict(float[] x, int steps, int batch) {
         LstmState[] states = new LstmState[batch];
         for (int b = 0; b < batch; b++) {
-            states[b] = LstmState.zeros(lstmConfig);
+            states[b] = LstmState.zeros(lstmConfig());
         }
-        int h = lstmConfig.hiddenSize();
+        int h = lstmConfig().hiddenSize();
         float[] out = packed().forwardSequence(x, steps, batch, states);
         float[] pred = new float[steps * batch];
         float[] y = new float[1];
@@ -208,7 +290,7 @@ public final class SumModel implements Model {
      * backpropagation through time).
      */
     public BatchPass forward(float[] x, int steps, int batch, float[] h0, float[] c0, Gemm gemm) {
-        Lstm.Trace tr = lstm.forward(x, steps, batch, h0, c0, gemm);
+        Lstm.Trace tr = lstm().forward(x, steps, batch, h0, c0, gemm);
         float[] out = tr.output();
         float[] pred = linear.forward(out, steps * batch, gemm);
         return new BatchPass(steps, batch, tr, out, pred);
@@ -223,7 +305,7 @@ public final class SumModel implements Model {
         float[] dPred = new float[n];
         double loss = Losses.mse(pass.predictions, targets, weights, n, dPred);
         float[] dOut = linear.backward(pass.out, dPred, n, gemm);
-        lstm.backwardWeights(pass.trace, dOut, gemm);
+        lstm().backwardWeights(pass.trace, dOut, gemm);
         return loss;
     }
 }

@@ -1,69 +1,188 @@
 package io.stepwise.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.lstm.Lstm;
 import io.stepwise.lstm.LstmConfig;
 import io.stepwise.lstm.LstmState;
 import io.stepwise.lstm.PackedLstm;
+import io.stepwise.nn.CharEncoder;
 import io.stepwise.nn.Embedding;
 import io.stepwise.nn.Linear;
 import io.stepwise.nn.Losses;
 import io.stepwise.tensor.Gemm;
 import io.stepwise.tensor.ParameterSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The tutorial's {@code LSTMTagger}: {@code word_embeddings} (Embedding), {@code lstm}, and
- * {@code hidden2tag} (Linear), then log-softmax over the tag set. Parameter names are those of the
- * tutorial's module, so a {@code state_dict} moves between PyTorch and Stepwise unchanged.
+ * A part-of-speech tagger. In its simplest shape it is the tutorial's {@code LSTMTagger}:
+ * {@code word_embeddings} (Embedding), {@code lstm}, and {@code hidden2tag} (Linear), then
+ * log-softmax over the tag set, under the tutorial module's parameter names, so a {@code state_dict}
+ * moves between PyTorch and Stepwise unchanged. The streaming tagger adds character features and
+ * bounded-delay decoding ({@link TaggerShape}); its parameters, in {@code state_dict} order:
+ * {@code word_embeddings}, {@code char_embeddings}, {@code char_lstm} (both directions),
+ * {@code lstm}, {@code hidden2tag} and {@code delayed2tag.0 .. D-1}, where head {@code d} reads
+ * {@code [h_t ; h_t+d]}.
  */
-public final class TaggerModel implements Model {
+public final class TaggerModel extends Model {
 
     public static final String EMBEDDING = "word_embeddings.";
     public static final String LSTM = "lstm.";
     public static final String OUTPUT = "hidden2tag.";
+    public static final String DELAYED = "delayed2tag.";
 
-    private final ModelMeta meta;
     private final Vocabulary words;
     private final Vocabulary tags;
-    private final LstmConfig lstmConfig;
-    private final ParameterSet params;
+    private final TaggerShape shape;
     private final Embedding embedding;
-    private final Lstm lstm;
+    private final CharEncoder chars;
     private final Linear hidden2tag;
-    private final PackedCache packed;
+    private final Linear[] delayed; // [d - 1], d = 1 .. delay
+    private final CharCache charCache;
 
+    /** The tutorial's tagger: words only, tags at once. */
     public TaggerModel(ModelMeta meta, Vocabulary words, Vocabulary tags, int embeddingDim, int hiddenSize, int numLayers) {
-        this.meta = meta;
+        this(meta, words, tags, null, TaggerShape.wordsOnly(embeddingDim, hiddenSize, numLayers));
+    }
+
+    /** A tagger of any shape; {@code characters} is the character vocabulary, null when the shape has no character features. */
+    public TaggerModel(ModelMeta meta, Vocabulary words, Vocabulary tags, Vocabulary characters, TaggerShape shape) {
+        this(meta, words, tags, shape, Layers.of(words.size(), tags.size(), characters, shape));
+    }
+
+    private TaggerModel(ModelMeta meta, Vocabulary words, Vocabulary tags, TaggerShape shape, Layers layers) {
+        super(meta, layers.params, layers.lstm);
         this.words = words;
         this.tags = tags;
-        this.lstmConfig = new LstmConfig(embeddingDim, hiddenSize, numLayers);
-        this.params = new ParameterSet();
-        this.embedding = new Embedding(params, EMBEDDING, words.size(), embeddingDim);
-        this.lstm = new Lstm(lstmConfig, params, LSTM);
-        this.packed = new PackedCache(lstm);
-        this.hidden2tag = new Linear(params, OUTPUT, hiddenSize, tags.size());
+        this.shape = shape;
+        this.embedding = layers.embedding;
+        this.chars = layers.chars;
+        this.hidden2tag = layers.hidden2tag;
+        this.delayed = layers.delayed;
+        this.charCache = new CharCache();
     }
 
     private TaggerModel(TaggerModel other, ModelMeta meta) {
-        this.meta = meta;
+        super(other, meta);
         this.words = other.words;
         this.tags = other.tags;
-        this.lstmConfig = other.lstmConfig;
-        this.params = other.params;
+        this.shape = other.shape;
         this.embedding = other.embedding;
-        this.lstm = other.lstm;
+        this.chars = other.chars;
         this.hidden2tag = other.hidden2tag;
-        this.packed = other.packed;
+        this.delayed = other.delayed;
+        this.charCache = other.charCache;
+    }
+
+    /** The layers, registered in {@code state_dict} order. */
+    private record Layers(ParameterSet params, Embedding embedding, CharEncoder chars, Lstm lstm, Linear hidden2tag,
+                          Linear[] delayed) {
+        static Layers of(int words, int tags, Vocabulary characters, TaggerShape s) {
+            if (s.hasCharacters() == (characters == null)) {
+                throw new IllegalArgumentException(s.hasCharacters() ? "character features need a character vocabulary"
+                        : "a character vocabulary was given to a tagger without character features");
+            }
+            ParameterSet params = new ParameterSet();
+            Embedding embedding = new Embedding(params, EMBEDDING, words, s.embeddingDim());
+            CharEncoder chars = s.hasCharacters() ? new CharEncoder(params, characters, s.charDim(), s.charHidden(), s.maxChars()) : null;
+            Lstm lstm = new Lstm(new LstmConfig(s.inputSize(), s.hiddenSize(), s.numLayers()), params, LSTM);
+            Linear out = new Linear(params, OUTPUT, s.hiddenSize(), tags);
+            Linear[] delayed = new Linear[s.delay()];
+            for (int d = 1; d <= s.delay(); d++) {
+                delayed[d - 1] = new Linear(params, DELAYED + (d - 1) + ".", 2 * s.hiddenSize(), tags);
+            }
+            return new Layers(params, embedding, chars, lstm, out, delayed);
+        }
+    }
+
+    // ---- the model file ----------------------------------------------------------------------
+
+    /** A tagger with the architecture and vocabularies a model file's header gives, and zero weights; older files have words only. */
+    static TaggerModel fromHeader(ModelMeta meta, ModelHeader header) {
+        ModelHeader arch = header.object("architecture");
+        int embeddingDim = arch.integer("embedding_dim");
+        ModelHeader v = header.object("vocabularies");
+        Vocabulary words = new Vocabulary(v.strings("words"), v.textOrNull("unknown"));
+        Vocabulary tags = Vocabulary.closed(v.strings("tags"));
+        Vocabulary characters = null;
+        int charDim = 0;
+        int charHidden = 0;
+        int maxChars = 0;
+        if (arch.has("characters")) {
+            ModelHeader c = arch.object("characters");
+            charDim = c.integer("char_dim");
+            charHidden = c.integer("hidden_size");
+            maxChars = c.integer("max_chars");
+            characters = new Vocabulary(v.strings("characters"), v.textOrNull("unknown_character"));
+        }
+        TaggerShape shape = new TaggerShape(embeddingDim, arch.integer("hidden_size"), arch.integer("num_layers"), charDim,
+                charHidden, maxChars, arch.integer("delay", 0), v.has("lowercase") && v.root().get("lowercase").asBoolean());
+        int inputSize = arch.integer("input_size");
+        if (inputSize != shape.inputSize()) {
+            throw header.error("architecture.input_size " + inputSize + " differs from embedding_dim " + embeddingDim
+                    + (shape.hasCharacters() ? " + 2 x characters.hidden_size " + charHidden : ""));
+        }
+        return new TaggerModel(meta, words, tags, characters, shape);
+    }
+
+    @Override
+    void writeHeader(ObjectNode header) {
+        ObjectNode arch = header.putObject("architecture");
+        arch.put("embedding_dim", embeddingDim());
+        arch.put("input_size", lstmConfig().inputSize());
+        arch.put("hidden_size", lstmConfig().hiddenSize());
+        arch.put("num_layers", lstmConfig().numLayers());
+        // the streaming tagger's parts only where present, so a words-only tagger's file stays as it was
+        if (chars != null) {
+            ObjectNode c = arch.putObject("characters");
+            c.put("char_dim", chars.charDim());
+            c.put("hidden_size", chars.hiddenSize());
+            c.put("max_chars", chars.maxChars());
+            c.put("bidirectional", true);
+        }
+        if (shape.delay() > 0) {
+            arch.put("delay", shape.delay());
+        }
+        ObjectNode v = header.putObject("vocabularies");
+        words.entries().forEach(v.putArray("words")::add);
+        v.put("unknown", words.unknown());
+        if (shape.lowercase()) {
+            v.put("lowercase", true);
+        }
+        tags.entries().forEach(v.putArray("tags")::add);
+        if (chars != null) {
+            chars.characters().entries().forEach(v.putArray("characters")::add);
+            v.put("unknown_character", chars.characters().unknown());
+        }
+    }
+
+    @Override
+    String describeSizes() {
+        return words.size() + " words (" + (words.unknown() == null ? "no unknown-word entry" : "unknown '" + words.unknown() + "'")
+                + (shape.lowercase() ? ", lower-cased" : "") + "), " + tags.size() + " tags, embedding_dim " + embeddingDim()
+                + (chars == null ? "" : ", characters " + chars.characters().size() + " x " + chars.charDim() + " -> 2 x "
+                + chars.hiddenSize())
+                + ", hidden_size " + lstmConfig().hiddenSize() + ", num_layers " + lstmConfig().numLayers()
+                + (shape.delay() > 0 ? ", delay " + shape.delay() : "");
     }
 
     /** PyTorch's default initialisation of each layer, from a seed. */
     public TaggerModel initRandom(long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
+        ParameterSet params = parameters();
         embedding.initDefault(params, rng);
-        lstm.initDefault(params, rng);
+        if (chars != null) {
+            chars.initDefault(params, rng);
+        }
+        lstm().initDefault(params, rng);
         hidden2tag.initDefault(params, rng);
+        for (Linear head : delayed) {
+            head.initDefault(params, rng);
+        }
         weightsChanged();
         return this;
     }
@@ -71,19 +190,19 @@ public final class TaggerModel implements Model {
     /**
      * This model with larger vocabularies: {@code newWords} and {@code newTags} must begin with
      * this model's entries, in order, so that every old index keeps its meaning. Old embedding rows,
-     * the LSTM and the old output rows are copied; the rows of the new entries start as a fresh
-     * model's would (PyTorch's defaults, from {@code seed}). Sentences of known words therefore
-     * tag exactly as before as long as no tag was added. The copy shares nothing with this model.
+     * the character encoder, the LSTM and the old output rows are copied; the rows of the new entries
+     * start as a fresh model's would (PyTorch's defaults, from {@code seed}). Sentences of known words
+     * therefore tag exactly as before as long as no tag was added. The copy shares nothing with this model.
      */
     public TaggerModel withVocabularies(Vocabulary newWords, Vocabulary newTags, long seed) {
         requireExtension("word vocabulary", words, newWords);
         requireExtension("tag set", tags, newTags);
-        TaggerModel grown = new TaggerModel(meta, newWords, newTags, embeddingDim(), lstmConfig.hiddenSize(),
-                lstmConfig.numLayers()).initRandom(seed);
-        for (ParameterSet.Parameter p : params.asMap().values()) {
+        TaggerModel grown = new TaggerModel(meta(), newWords, newTags, chars == null ? null : chars.characters(), shape)
+                .initRandom(seed);
+        for (ParameterSet.Parameter p : parameters().asMap().values()) {
             float[] src = p.data();
-            float[] dst = grown.params.get(p.name()).data();
-            // the embedding and output tables only grow at the end, so the old values are a prefix
+            float[] dst = grown.parameters().get(p.name()).data();
+            // every table only grows at the end (words, tags), so the old values are a prefix
             System.arraycopy(src, 0, dst, 0, src.length);
         }
         grown.weightsChanged();
@@ -99,23 +218,18 @@ public final class TaggerModel implements Model {
     }
 
     @Override
+    public void weightsChanged() {
+        super.weightsChanged();
+        if (charCache != null) {
+            charCache.invalidate();
+        }
+    }
+
+    // ---- accessors -------------------------------------------------------------------------------
+
+    @Override
     public ModelKind kind() {
         return ModelKind.TAGGER;
-    }
-
-    @Override
-    public ModelMeta meta() {
-        return meta;
-    }
-
-    @Override
-    public LstmConfig lstmConfig() {
-        return lstmConfig;
-    }
-
-    @Override
-    public ParameterSet parameters() {
-        return params;
     }
 
     @Override
@@ -131,6 +245,10 @@ public final class TaggerModel implements Model {
         return tags;
     }
 
+    public TaggerShape shape() {
+        return shape;
+    }
+
     public int embeddingDim() {
         return embedding.dim();
     }
@@ -139,77 +257,221 @@ public final class TaggerModel implements Model {
         return embedding;
     }
 
-    public Lstm lstm() {
-        return lstm;
+    /** The character encoder; null for a words-only tagger. */
+    public CharEncoder characters() {
+        return chars;
     }
 
     public Linear hidden2tag() {
         return hidden2tag;
     }
 
-    @Override
-    public PackedLstm packed() {
-        return packed.get();
-    }
-
-    /** Call after the weights were changed in place (training, loading), so inference repacks. */
-    public void weightsChanged() {
-        packed.invalidate();
+    /** The decoding delay: how many words after a word its final tag waits for. */
+    public int delay() {
+        return shape.delay();
     }
 
     /** A word's index, or -1 for an unknown word in a vocabulary without an unknown entry. */
     public int wordIndex(String word) {
-        return words.indexOf(word);
+        return words.indexOf(shape.lowercase() ? word.toLowerCase(Locale.ROOT) : word);
     }
 
-    /** The tag of one word, with its probability. */
-    public record Tagged(int tagIndex, String tag, float probability) {
+    /** Whether {@code word} has an embedding of its own (is not the unknown word). */
+    public boolean isKnown(String word) {
+        int id = wordIndex(word);
+        return id >= 0 && (words.unknown() == null || id != words.indexOf(words.unknown()));
+    }
+
+    @Override
+    public String refusal(Input input) {
+        return input instanceof Input.Token ? null
+                : "model " + name() + " is a tagger and takes tokens; got a value";
+    }
+
+    // ---- word features -------------------------------------------------------------------------
+
+    /**
+     * The character encodings of the words a model knows, computed once when a version is first
+     * stepped, so that only unknown words pay for the character encoder per element. With
+     * lower-cased lookup the vocabulary holds lower-case forms; their capitalised forms (sentence
+     * starts, names) are cached too.
+     */
+    private final class CharCache {
+        private volatile Map<String, float[]> encodings;
+
+        Map<String, float[]> get() {
+            Map<String, float[]> m = encodings;
+            if (m == null) {
+                m = build();
+                encodings = m;
+            }
+            return m;
+        }
+
+        void invalidate() {
+            encodings = null;
+        }
+
+        private Map<String, float[]> build() {
+            if (chars == null) {
+                return Map.of();
+            }
+            CharEncoder.Reader reader = chars.newReader();
+            Map<String, float[]> m = new HashMap<>(words.size() * (shape.lowercase() ? 3 : 2));
+            for (String w : words.entries()) {
+                if (w.equals(words.unknown())) {
+                    continue;
+                }
+                put(m, reader, w);
+                if (shape.lowercase()) {
+                    put(m, reader, w.substring(0, w.offsetByCodePoints(0, 1)).toUpperCase(Locale.ROOT)
+                            + w.substring(w.offsetByCodePoints(0, 1)));
+                }
+            }
+            return m;
+        }
+
+        private void put(Map<String, float[]> m, CharEncoder.Reader reader, String w) {
+            float[] e = new float[chars.dim()];
+            reader.encode(w, e, 0);
+            m.put(w, e);
+        }
+    }
+
+    /** Writes the LSTM input for one word: its embedding and, with character features, its encoding. Not thread-safe. */
+    private final class Features {
+        private final CharEncoder.Reader reader = chars == null ? null : chars.newReader();
+        private final Map<String, float[]> cache = charCache.get();
+
+        void write(String word, float[] x, int off) {
+            int id = wordIndex(word);
+            if (id < 0) {
+                java.util.Arrays.fill(x, off, off + embeddingDim(), 0f);
+            } else {
+                embedding.lookup(id, x, off);
+            }
+            if (chars != null) {
+                float[] cached = cache.get(word);
+                if (cached != null) {
+                    System.arraycopy(cached, 0, x, off + embeddingDim(), cached.length);
+                } else {
+                    reader.encode(word, x, off + embeddingDim());
+                }
+            }
+        }
+    }
+
+    // ---- decoding ------------------------------------------------------------------------------
+
+    /**
+     * The tag predicted for a word by head {@code d}: {@code d = 0} from its own top hidden state
+     * {@code h[hOff ..]}; {@code d > 0} from that state beside the one {@code d} words later,
+     * {@code later[laterOff ..]}. {@code logits} is scratch of the tag set's size.
+     */
+    public Prediction.Tag head(int d, float[] h, int hOff, float[] later, int laterOff, float[] logits, float[] pair) {
+        if (d == 0) {
+            hidden2tag.forwardRow(h, hOff, logits);
+        } else {
+            int hs = lstmConfig().hiddenSize();
+            System.arraycopy(h, hOff, pair, 0, hs);
+            System.arraycopy(later, laterOff, pair, hs, hs);
+            delayed[d - 1].forwardRow(pair, 0, logits);
+        }
+        Losses.logSoftmaxRow(logits, 0, logits.length, logits, 0);
+        return best(logits, 0);
+    }
+
+    /** The most likely tag in the log-probabilities {@code logp[off .. off + tags)}. */
+    private Prediction.Tag best(float[] logp, int off) {
+        int best = 0;
+        for (int j = 1; j < tags.size(); j++) {
+            if (logp[off + j] > logp[off + best]) {
+                best = j;
+            }
+        }
+        return new Prediction.Tag(best, tags.get(best), (float) Math.exp(logp[off + best]));
     }
 
     /**
      * Tags words one at a time, carrying {@code (h, c)}: the stepwise loop the streaming job runs per
-     * element. Not thread-safe; one per thread.
+     * element. Its prediction is head 0's, the tag at once; a delayed tagger's final tags come from
+     * {@link #head} over the states the stream keeps. Not thread-safe; one per thread.
      */
-    public final class Stepper {
+    public final class Stepper implements Model.Stepper {
         private final PackedLstm lstm = packed();
-        private final float[] x = new float[embeddingDim()];
+        private final Features features = new Features();
+        private final float[] x = new float[lstmConfig().inputSize()];
         private final float[] scratch = lstm.newScratch();
         private final float[] logits = new float[tags.size()];
+        private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
 
-        public Tagged step(String word, LstmState state) {
-            int id = wordIndex(word);
-            if (id < 0) {
-                java.util.Arrays.fill(x, 0f);
-            } else {
-                embedding.lookup(id, x, 0);
+        @Override
+        public Prediction.Tag step(Input input, LstmState state) {
+            if (!(input instanceof Input.Token token)) {
+                throw new IllegalArgumentException(refusal(input));
             }
-            lstm.step(x, 0, state, scratch);
-            hidden2tag.forwardRow(state.values(), state.hOffset(lstmConfig.numLayers() - 1), logits);
-            Losses.logSoftmaxRow(logits, 0, logits.length, logits, 0);
-            int best = 0;
-            for (int j = 1; j < logits.length; j++) {
-                if (logits[j] > logits[best]) {
-                    best = j;
-                }
-            }
-            return new Tagged(best, tags.get(best), (float) Math.exp(logits[best]));
+            return step(token.text(), state);
         }
 
-        /** The full log-probabilities of the last {@link #step}. */
+        public Prediction.Tag step(String word, LstmState state) {
+            features.write(word, x, 0);
+            lstm.step(x, 0, state, scratch);
+            return head(0, state.values(), state.hOffset(lstmConfig().numLayers() - 1), null, 0, logits, pair);
+        }
+
+        /** The full log-probabilities of head 0 at the last {@link #step}. */
         public float[] lastLogProbabilities() {
             return logits.clone();
         }
     }
 
+    @Override
     public Stepper newStepper() {
         return new Stepper();
     }
 
-    /** Tags a whole sentence stepwise from the zero state. */
-    public List<Tagged> tag(List<String> sentence) {
+    @Override
+    public BatchStepper newBatchStepper() {
+        return new BatchStepper() {
+            private final Stepper single = new Stepper();
+            private final Features features = new Features();
+            private final PackedLstm lstm = packed();
+            private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
+            private final float[] logits = new float[tags.size()];
+            private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
+            private float[] x = new float[0];
+
+            @Override
+            public void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions) {
+                if (n == 1) {
+                    // one stream: the single step's panel kernel is faster than a product of one row
+                    predictions[0] = single.step(inputs[0], states[0]);
+                    return;
+                }
+                int in = lstmConfig().inputSize();
+                if (x.length < n * in) {
+                    x = new float[n * in];
+                }
+                for (int b = 0; b < n; b++) {
+                    if (!(inputs[b] instanceof Input.Token token)) {
+                        throw new IllegalArgumentException(refusal(inputs[b]));
+                    }
+                    features.write(token.text(), x, b * in);
+                }
+                lstm.stepBatch(x, states, n, scratch);
+                int top = lstmConfig().numLayers() - 1;
+                for (int b = 0; b < n; b++) {
+                    predictions[b] = head(0, states[b].values(), states[b].hOffset(top), null, 0, logits, pair);
+                }
+            }
+        };
+    }
+
+    /** Tags a whole sentence stepwise from the zero state, with head 0 (the tag at once). */
+    public List<Prediction.Tag> tag(List<String> sentence) {
         Stepper s = newStepper();
-        LstmState state = LstmState.zeros(lstmConfig);
-        List<Tagged> out = new ArrayList<>(sentence.size());
+        LstmState state = LstmState.zeros(lstmConfig());
+        List<Prediction.Tag> out = new ArrayList<>(sentence.size());
         for (String w : sentence) {
             out.add(s.step(w, state));
         }
@@ -217,11 +479,82 @@ public final class TaggerModel implements Model {
     }
 
     /**
-     * Log-probabilities of the tags of whole sentences {@code wordIds[b]}, seq-first
-     * {@code [T][B][tags]} padded to the longest: the offline path. It equals {@link Stepper} bit
-     * for bit (see {@link PackedLstm#forwardSequence}); {@link #forward} is the training path.
+     * The tags of whole sentences, each word's from the head its delay allows: {@code min(delay,
+     * words after it)}: what the streaming job finally says of each word. It computes in the order
+     * the stepwise path does ({@link PackedLstm#forwardSequence}).
+     */
+    public List<List<Prediction.Tag>> finalTags(List<List<String>> sentences) {
+        List<List<Prediction.Tag>> out = new ArrayList<>(sentences.size());
+        for (List<Prediction> seq : predict(tokens(sentences))) {
+            List<Prediction.Tag> tagged = new ArrayList<>(seq.size());
+            for (Prediction p : seq) {
+                tagged.add(p instanceof Prediction.DelayedTag d ? d.finalTag() : (Prediction.Tag) p);
+            }
+            out.add(tagged);
+        }
+        return out;
+    }
+
+    private static List<List<Input>> tokens(List<List<String>> sentences) {
+        List<List<Input>> in = new ArrayList<>(sentences.size());
+        for (List<String> s : sentences) {
+            in.add(s.stream().map(Input::token).toList());
+        }
+        return in;
+    }
+
+    /**
+     * Whole sentences, the offline path: per word head 0's tag, and for a delayed tagger a
+     * {@link Prediction.DelayedTag} with the tag at once and the final one.
+     */
+    @Override
+    public List<List<Prediction>> predict(List<List<Input>> sequences) {
+        requireAccepted(sequences);
+        int batch = sequences.size();
+        int steps = longest(sequences);
+        int in = lstmConfig().inputSize();
+        int h = lstmConfig().hiddenSize();
+        Features features = new Features();
+        float[] x = new float[steps * batch * in];
+        for (int b = 0; b < batch; b++) {
+            List<Input> s = sequences.get(b);
+            for (int t = 0; t < s.size(); t++) {
+                features.write(((Input.Token) s.get(t)).text(), x, (t * batch + b) * in);
+            }
+        }
+        LstmState[] states = new LstmState[batch];
+        for (int b = 0; b < batch; b++) {
+            states[b] = LstmState.zeros(lstmConfig());
+        }
+        float[] hs = packed().forwardSequence(x, steps, batch, states);
+        float[] logits = new float[tags.size()];
+        float[] pair = new float[2 * h];
+        List<List<Prediction>> out = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+            int len = sequences.get(b).size();
+            List<Prediction> tagged = new ArrayList<>(len);
+            for (int t = 0; t < len; t++) {
+                int at = (t * batch + b) * h;
+                Prediction.Tag now = head(0, hs, at, null, 0, logits, pair);
+                if (shape.delay() == 0) {
+                    tagged.add(now);
+                    continue;
+                }
+                int d = Math.min(shape.delay(), len - 1 - t);
+                Prediction.Tag fin = d == 0 ? now : head(d, hs, at, hs, ((t + d) * batch + b) * h, logits, pair);
+                tagged.add(new Prediction.DelayedTag(now, fin));
+            }
+            out.add(tagged);
+        }
+        return out;
+    }
+
+    /**
+     * Log-probabilities of head 0 for whole sentences {@code wordIds[b]}, seq-first
+     * {@code [T][B][tags]}, for a words-only tagger: the tutorial's offline path.
      */
     public float[] predict(int[][] wordIds) {
+        requireWordsOnly();
         int batch = wordIds.length;
         int steps = 0;
         for (int[] s : wordIds) {
@@ -238,9 +571,9 @@ public final class TaggerModel implements Model {
         }
         LstmState[] states = new LstmState[batch];
         for (int b = 0; b < batch; b++) {
-            states[b] = LstmState.zeros(lstmConfig);
+            states[b] = LstmState.zeros(lstmConfig());
         }
-        int h = lstmConfig.hiddenSize();
+        int h = lstmConfig().hiddenSize();
         int k = tags.size();
         float[] out = packed().forwardSequence(x, steps, batch, states);
         float[] logp = new float[steps * batch * k];
@@ -252,72 +585,277 @@ public final class TaggerModel implements Model {
         return logp;
     }
 
+    private void requireWordsOnly() {
+        if (chars != null) {
+            throw new IllegalStateException("a tagger with character features needs the words themselves, not only their ids");
+        }
+    }
+
+    // ---- training ------------------------------------------------------------------------------
+
+    /**
+     * Training-time noise: dropout on the LSTM's input and on its output before the heads (each
+     * element zeroed with its probability, the rest scaled up so that expectations stay), drawn
+     * from {@code rng}. Without it (null) a pass is deterministic, as evaluation and the parity
+     * tests need.
+     */
+    public record Dropout(float input, float output, SplittableRandom rng) {
+        public Dropout {
+            if (!(input >= 0 && input < 1 && output >= 0 && output < 1)) {
+                throw new IllegalArgumentException("dropout probabilities must be in [0, 1)");
+            }
+        }
+
+        float[] mask(int n, float p) {
+            float[] m = new float[n];
+            float keep = 1f / (1 - p);
+            for (int i = 0; i < n; i++) {
+                m[i] = rng.nextDouble() < p ? 0f : keep;
+            }
+            return m;
+        }
+    }
+
     /** One forward pass over a padded batch, kept for the backward pass. */
     public final class BatchPass {
         final int steps;
         final int batch;
-        final int[] ids;           // [T * B], -1 where padded or unknown-without-entry
+        final int[] lengths;
+        final int[] ids;             // [T * B], -1 where padded or unknown-without-entry
+        final int[] unique;          // [T * B], the row of the position's word in the character pass; -1 padded
+        final CharEncoder.Pass charPass;
+        final float[] inputMask;     // [T * B * in] or null
+        final float[] outputMask;    // [T * B * H] or null
         final Lstm.Trace trace;
-        final float[] out;         // [T * B * H]
-        public final float[] logProbs; // [T * B * tags]
+        final float[] out;           // [T * B * H], after output dropout
+        final float[][] headInputs;  // [d - 1] -> [m_d * 2H]
+        final int[][] headRows;      // [d - 1] -> the position t * B + b of each row
+        /** Head 0's log-probabilities, {@code [T * B * tags]}. */
+        public final float[] logProbs;
+        final float[][] headLogProbs; // [d - 1] -> [m_d * tags]
 
-        BatchPass(int steps, int batch, int[] ids, Lstm.Trace trace, float[] out, float[] logProbs) {
+        /**
+         * The tag the model settles on for word {@code t} of sentence {@code b} when it may wait for
+         * {@code delay} words after it (at most its own delay): the argmax of head
+         * {@code min(delay, words after t)}.
+         */
+        public int bestTag(int delay, int t, int b) {
+            int d = Math.min(Math.min(delay, shape.delay()), lengths[b] - 1 - t);
+            int k = tags.size();
+            float[] lp;
+            int row;
+            if (d == 0) {
+                lp = logProbs;
+                row = t * batch + b;
+            } else {
+                lp = headLogProbs[d - 1];
+                row = java.util.Arrays.binarySearch(headRows[d - 1], t * batch + b);
+            }
+            int best = 0;
+            for (int j = 1; j < k; j++) {
+                if (lp[row * k + j] > lp[row * k + best]) {
+                    best = j;
+                }
+            }
+            return best;
+        }
+
+        BatchPass(int steps, int batch, int[] lengths, int[] ids, int[] unique, CharEncoder.Pass charPass, float[] inputMask,
+                  float[] outputMask, Lstm.Trace trace, float[] out, float[][] headInputs, int[][] headRows, float[] logProbs,
+                  float[][] headLogProbs) {
             this.steps = steps;
             this.batch = batch;
+            this.lengths = lengths;
             this.ids = ids;
+            this.unique = unique;
+            this.charPass = charPass;
+            this.inputMask = inputMask;
+            this.outputMask = outputMask;
             this.trace = trace;
             this.out = out;
+            this.headInputs = headInputs;
+            this.headRows = headRows;
             this.logProbs = logProbs;
+            this.headLogProbs = headLogProbs;
         }
     }
 
-    /**
-     * Runs sentences {@code wordIds[b]} (of different lengths) as one seq-first batch, padded to the
-     * longest. Padding sits after each sentence's end, so it never reaches a real position.
-     */
+    /** A words-only tagger's pass over sentences of word ids (the tutorial's path). */
     public BatchPass forward(int[][] wordIds, Gemm gemm) {
+        requireWordsOnly();
+        return forward(wordIds, null, gemm, null);
+    }
+
+    /**
+     * Runs sentences (of different lengths) as one seq-first batch, padded to the longest; padding sits
+     * after each sentence's end, so it never reaches a real position. {@code wordIds[b]} are the
+     * embedding rows (the trainer may have replaced some by the unknown word); {@code words[b]} the
+     * words as written, for the character encoder (null for a words-only tagger). The character
+     * encoder reads each distinct word of the batch once.
+     */
+    public BatchPass forward(int[][] wordIds, String[][] words, Gemm gemm, Dropout dropout) {
         int batch = wordIds.length;
         int steps = 0;
-        for (int[] s : wordIds) {
-            steps = Math.max(steps, s.length);
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            lengths[b] = wordIds[b].length;
+            steps = Math.max(steps, lengths[b]);
         }
         int e = embeddingDim();
-        int[] ids = new int[steps * batch];
-        float[] x = new float[steps * batch * e];
+        int in = lstmConfig().inputSize();
+        int h = lstmConfig().hiddenSize();
+        int n = steps * batch;
+        int[] ids = new int[n];
+        int[] unique = new int[n];
+        java.util.Arrays.fill(ids, -1);
+        java.util.Arrays.fill(unique, -1);
+        float[] x = new float[n * in];
+        CharEncoder.Pass charPass = null;
+        if (chars != null) {
+            Map<String, Integer> rows = new HashMap<>();
+            List<String> distinct = new ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < lengths[b]; t++) {
+                    unique[t * batch + b] = rows.computeIfAbsent(words[b][t], w -> {
+                        distinct.add(w);
+                        return distinct.size() - 1;
+                    });
+                }
+            }
+            charPass = chars.forward(distinct.toArray(String[]::new), gemm);
+        }
         for (int t = 0; t < steps; t++) {
             for (int b = 0; b < batch; b++) {
-                int id = t < wordIds[b].length ? wordIds[b][t] : -1;
-                ids[t * batch + b] = id;
-                if (id >= 0) {
-                    embedding.lookup(id, x, (t * batch + b) * e);
+                if (t >= lengths[b]) {
+                    continue;
+                }
+                int pos = t * batch + b;
+                ids[pos] = wordIds[b][t];
+                if (ids[pos] >= 0) {
+                    embedding.lookup(ids[pos], x, pos * in);
+                }
+                if (charPass != null) {
+                    System.arraycopy(charPass.encodings, unique[pos] * chars.dim(), x, pos * in + e, chars.dim());
                 }
             }
         }
-        Lstm.Trace tr = lstm.forward(x, steps, batch, null, null, gemm);
+        float[] inputMask = dropout == null || dropout.input() == 0 ? null : dropout.mask(n * in, dropout.input());
+        if (inputMask != null) {
+            multiply(x, inputMask);
+        }
+        Lstm.Trace tr = lstm().forward(x, steps, batch, null, null, gemm);
         float[] out = tr.output();
-        float[] logits = hidden2tag.forward(out, steps * batch, gemm);
-        Losses.logSoftmax(logits, steps * batch, tags.size(), logits);
-        return new BatchPass(steps, batch, ids, tr, out, logits);
+        float[] outputMask = dropout == null || dropout.output() == 0 ? null : dropout.mask(n * h, dropout.output());
+        if (outputMask != null) {
+            multiply(out, outputMask);
+        }
+        int k = tags.size();
+        float[] logits = hidden2tag.forward(out, n, gemm);
+        Losses.logSoftmax(logits, n, k, logits);
+        float[][] headInputs = new float[shape.delay()][];
+        int[][] headRows = new int[shape.delay()][];
+        float[][] headLogProbs = new float[shape.delay()][];
+        for (int d = 1; d <= shape.delay(); d++) {
+            List<Integer> rows = new ArrayList<>();
+            for (int t = 0; t + d < steps; t++) {
+                for (int b = 0; b < batch; b++) {
+                    if (t + d < lengths[b]) {
+                        rows.add(t * batch + b);
+                    }
+                }
+            }
+            int m = rows.size();
+            float[] pairs = new float[m * 2 * h];
+            int[] at = new int[m];
+            for (int r = 0; r < m; r++) {
+                at[r] = rows.get(r);
+                System.arraycopy(out, at[r] * h, pairs, r * 2 * h, h);
+                System.arraycopy(out, (at[r] + d * batch) * h, pairs, r * 2 * h + h, h);
+            }
+            float[] lp = delayed[d - 1].forward(pairs, m, gemm);
+            Losses.logSoftmax(lp, m, k, lp);
+            headInputs[d - 1] = pairs;
+            headRows[d - 1] = at;
+            headLogProbs[d - 1] = lp;
+        }
+        return new BatchPass(steps, batch, lengths, ids, unique, charPass, inputMask, outputMask, tr, out, headInputs, headRows,
+                logits, headLogProbs);
     }
 
     /**
-     * NLL loss (mean over real tokens) of a batch pass against {@code tagIds[b]}, and its gradients
-     * added to the parameters' gradient tensors. Returns the loss.
+     * The loss of a batch pass against {@code tagIds[b]}, its gradients added to the parameters'
+     * gradient tensors: NLL (mean over the real words) of head 0, plus, for each delayed head
+     * {@code d}, NLL (mean over the words with at least {@code d} words after them). Returns the loss.
      */
     public double backward(BatchPass pass, int[][] tagIds, Gemm gemm) {
-        int n = pass.steps * pass.batch;
+        int batch = pass.batch;
+        int n = pass.steps * batch;
         int k = tags.size();
+        int h = lstmConfig().hiddenSize();
         int[] target = new int[n];
         for (int t = 0; t < pass.steps; t++) {
-            for (int b = 0; b < pass.batch; b++) {
-                target[t * pass.batch + b] = t < tagIds[b].length ? tagIds[b][t] : -1;
+            for (int b = 0; b < batch; b++) {
+                target[t * batch + b] = t < tagIds[b].length ? tagIds[b][t] : -1;
             }
         }
         float[] dLogits = new float[n * k];
         double loss = Losses.nllFromLogSoftmax(pass.logProbs, n, k, target, dLogits);
         float[] dOut = hidden2tag.backward(pass.out, dLogits, n, gemm);
-        float[] dx = lstm.backward(pass.trace, dOut, gemm);
-        embedding.backward(pass.ids, dx);
+        for (int d = 1; d <= shape.delay(); d++) {
+            int[] rows = pass.headRows[d - 1];
+            int m = rows.length;
+            if (m == 0) {
+                continue;
+            }
+            int[] headTarget = new int[m];
+            for (int r = 0; r < m; r++) {
+                headTarget[r] = target[rows[r]];
+            }
+            float[] dl = new float[m * k];
+            loss += Losses.nllFromLogSoftmax(pass.headLogProbs[d - 1], m, k, headTarget, dl);
+            float[] dPairs = delayed[d - 1].backward(pass.headInputs[d - 1], dl, m, gemm);
+            for (int r = 0; r < m; r++) {
+                int now = rows[r] * h;
+                int later = (rows[r] + d * batch) * h;
+                for (int j = 0; j < h; j++) {
+                    dOut[now + j] += dPairs[r * 2 * h + j];
+                    dOut[later + j] += dPairs[r * 2 * h + h + j];
+                }
+            }
+        }
+        if (pass.outputMask != null) {
+            multiply(dOut, pass.outputMask);
+        }
+        float[] dx = lstm().backward(pass.trace, dOut, gemm);
+        if (pass.inputMask != null) {
+            multiply(dx, pass.inputMask);
+        }
+        int e = embeddingDim();
+        int in = lstmConfig().inputSize();
+        if (chars == null) {
+            embedding.backward(pass.ids, dx);
+            return loss;
+        }
+        float[] dEmb = new float[n * e];
+        float[] dEnc = new float[pass.charPass.words * chars.dim()];
+        for (int pos = 0; pos < n; pos++) {
+            if (pass.unique[pos] < 0) {
+                continue;
+            }
+            System.arraycopy(dx, pos * in, dEmb, pos * e, e);
+            int u = pass.unique[pos] * chars.dim();
+            for (int j = 0; j < chars.dim(); j++) {
+                dEnc[u + j] += dx[pos * in + e + j];
+            }
+        }
+        embedding.backward(pass.ids, dEmb);
+        chars.backward(pass.charPass, dEnc, gemm);
         return loss;
+    }
+
+    private static void multiply(float[] a, float[] mask) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] *= mask[i];
+        }
     }
 }

@@ -5,10 +5,15 @@ import io.stepwise.lstm.Lstm;
 import io.stepwise.lstm.LstmConfig;
 import io.stepwise.lstm.LstmState;
 import io.stepwise.lstm.PackedLstm;
+import io.stepwise.model.Input;
+import io.stepwise.model.Model;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
+import io.stepwise.model.TaggerShape;
 import io.stepwise.model.Vocabulary;
+import io.stepwise.nn.CharEncoder;
 import io.stepwise.tensor.Gemm;
 import io.stepwise.tensor.ParameterSet;
 import io.stepwise.tensor.Tensor;
@@ -21,8 +26,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a PyTorch reference file (the formats of shared/fixtures: the tutorial's seed tensor, LSTM
- * forward parity, loss gradients, a training trajectory) against this implementation and reports,
+ * Runs a PyTorch reference file (the formats of lstm-core/src/test/resources/fixtures: the tutorial's seed tensor, LSTM
+ * forward parity, loss gradients, a training trajectory, the streaming tagger with character features
+ * and delayed heads) against this implementation and reports,
  * per case, the largest absolute difference and whether every value is within tolerance.
  *
  * <p>Tolerances: forward values 1e-5 absolute; gradients and losses 1e-4 * max(1, |reference|);
@@ -59,7 +65,9 @@ public final class FixtureCheck {
             c.checkTraining(fixture);
         } else if (fixture.has("cases")) {
             for (JsonNode cs : fixture.get("cases")) {
-                if (cs.has("float32") && cs.get("float32").has("grads")) {
+                if (cs.has("config") && cs.get("config").has("characters")) {
+                    c.checkCharTagger(cs);
+                } else if (cs.has("float32") && cs.get("float32").has("grads")) {
                     if (cs.has("word_to_ix")) {
                         c.checkTaggerGradients(cs);
                     } else {
@@ -234,6 +242,246 @@ public final class FixtureCheck {
         }
     }
 
+    // ---- the streaming tagger: character features and delayed heads ----------------------------
+
+    /**
+     * The streaming tagger of make_char_tagger.py: the word and character ids it reads, the character
+     * encodings, every head's log-probabilities, the loss and every gradient of the training pass, then
+     * every head's log-probabilities again from the paths that serve it (one stream stepped at a time,
+     * streams stepped together, whole sentences offline).
+     */
+    private void checkCharTagger(JsonNode cs) {
+        String name = cs.get("name").asText();
+        TaggerModel model = charTaggerFrom(cs.get("config"), JsonTensors.stateDict(cs.get("weights")));
+        JsonNode ref = cs.get("float32");
+        JsonNode logProbs = ref.get("log_probs");
+        List<List<String>> sentences = new ArrayList<>();
+        cs.get("sentences").forEach(s -> sentences.add(wordsOf(s)));
+        int batch = sentences.size();
+        int delay = model.delay();
+        if (logProbs.size() != delay + 1) {
+            results.add(new Result(name, "heads (" + logProbs.size() + " in the reference, delay " + delay + ")", Double.POSITIVE_INFINITY, false));
+            return;
+        }
+
+        // what the model reads: lower-cased word lookup, code points, long words cut, unknown characters
+        int[][] wordIds = new int[batch][];
+        String[][] words = new String[batch][];
+        int[][] tagIds = new int[batch][];
+        boolean idsOk = true;
+        for (int b = 0; b < batch; b++) {
+            words[b] = sentences.get(b).toArray(String[]::new);
+            wordIds[b] = sentences.get(b).stream().mapToInt(model::wordIndex).toArray();
+            tagIds[b] = JsonTensors.ints(cs.get("tag_ids").get(b));
+            idsOk &= java.util.Arrays.equals(wordIds[b], JsonTensors.ints(cs.get("word_ids").get(b)));
+        }
+        results.add(new Result(name, "word ids", idsOk ? 0 : 1, idsOk));
+        CharEncoder chars = model.characters();
+        List<String> distinct = new ArrayList<>();
+        boolean charIdsOk = true;
+        for (Iterator<Map.Entry<String, JsonNode>> it = cs.get("char_ids").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            distinct.add(e.getKey());
+            charIdsOk &= java.util.Arrays.equals(chars.charIds(e.getKey()), JsonTensors.ints(e.getValue()));
+        }
+        results.add(new Result(name, "character ids", charIdsOk ? 0 : 1, charIdsOk));
+
+        // the character encoder: words batched (the training pass) and one at a time (the streaming path)
+        float[] expectedEnc = encodings(ref.get("char_encodings"), distinct);
+        compare(name + " characters", "encodings (batched)", chars.forward(distinct.toArray(String[]::new), gemm).encodings,
+                expectedEnc, FORWARD_TOL, false);
+        CharEncoder.Reader reader = chars.newReader();
+        float[] one = new float[distinct.size() * chars.dim()];
+        for (int w = 0; w < distinct.size(); w++) {
+            reader.encode(distinct.get(w), one, w * chars.dim());
+        }
+        compare(name + " characters", "encodings (one word at a time)", one, expectedEnc, FORWARD_TOL, false);
+
+        // the training pass: head 0's log-probabilities, every head's choice, the loss and the gradients
+        model.parameters().zeroGrad();
+        TaggerModel.BatchPass pass = model.forward(wordIds, words, gemm, null);
+        double loss = model.backward(pass, tagIds, gemm);
+        int k = model.tags().size();
+        List<Float> head0 = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < words[b].length; t++) {
+                for (int j = 0; j < k; j++) {
+                    head0.add(pass.logProbs[(t * batch + b) * k + j]);
+                }
+            }
+        }
+        compare(name + " training pass", "head 0 log-probs", toArray(head0), flatten(logProbs.get(0)), FORWARD_TOL, false);
+        for (int d = 0; d <= delay; d++) {
+            boolean same = true;
+            for (int b = 0; b < batch; b++) {
+                JsonNode rows = logProbs.get(d).get(b);
+                for (int t = 0; t < rows.size(); t++) {
+                    same &= pass.bestTag(d, t, b) == argmax(JsonTensors.doubles(rows.get(t)));
+                }
+            }
+            results.add(new Result(name + " training pass", "head " + d + " best tags", same ? 0 : 1, same));
+        }
+        compareScalar(name + " training pass", "loss", loss, ref.get("loss").asDouble(), GRAD_REL_TOL);
+        compareGrads(name + " training pass", model.parameters(), JsonTensors.stateDict(ref.get("grads")));
+
+        // one stream at a time: the stepper's top hidden states, read by every head
+        float[][][] hs = new float[batch][][];
+        TaggerModel.Stepper stepper = model.newStepper();
+        int h = model.lstmConfig().hiddenSize();
+        int top = model.lstmConfig().numLayers() - 1;
+        List<Float> stepperHead0 = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            LstmState state = LstmState.zeros(model.lstmConfig());
+            hs[b] = new float[words[b].length][];
+            for (int t = 0; t < words[b].length; t++) {
+                stepper.step(words[b][t], state);
+                hs[b][t] = java.util.Arrays.copyOfRange(state.values(), state.hOffset(top), state.hOffset(top) + h);
+                for (float v : stepper.lastLogProbabilities()) {
+                    stepperHead0.add(v);
+                }
+            }
+        }
+        compare(name + " stepwise", "head 0 log-probs (Stepper)", toArray(stepperHead0), flatten(logProbs.get(0)), FORWARD_TOL, false);
+        compareHeads(name + " stepwise", model, hs, logProbs);
+
+        // all streams stepped together, each ending when its sentence does
+        Model.BatchStepper together = model.newBatchStepper();
+        LstmState[] states = new LstmState[batch];
+        for (int b = 0; b < batch; b++) {
+            states[b] = LstmState.zeros(model.lstmConfig());
+            hs[b] = new float[words[b].length][];
+        }
+        for (int t = 0; ; t++) {
+            List<Integer> live = new ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                if (t < words[b].length) {
+                    live.add(b);
+                }
+            }
+            if (live.isEmpty()) {
+                break;
+            }
+            int n = live.size();
+            Input[] inputs = new Input[n];
+            LstmState[] st = new LstmState[n];
+            for (int i = 0; i < n; i++) {
+                inputs[i] = Input.token(words[live.get(i)][t]);
+                st[i] = states[live.get(i)];
+            }
+            together.step(inputs, st, n, new Prediction[n]);
+            for (int i = 0; i < n; i++) {
+                LstmState s = states[live.get(i)];
+                hs[live.get(i)][t] = java.util.Arrays.copyOfRange(s.values(), s.hOffset(top), s.hOffset(top) + h);
+            }
+        }
+        compareHeads(name + " batched steps", model, hs, logProbs);
+
+        // offline: each word's tag at once and its final tag, with their probabilities
+        List<List<Input>> tokens = new ArrayList<>();
+        sentences.forEach(s -> tokens.add(s.stream().map(Input::token).toList()));
+        List<List<Prediction>> offline = model.predict(tokens);
+        List<Float> probs = new ArrayList<>();
+        List<Double> expectedProbs = new ArrayList<>();
+        boolean tagsOk = true;
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < words[b].length; t++) {
+                Prediction p = offline.get(b).get(t);
+                Prediction.Tag now = p instanceof Prediction.DelayedTag dt ? dt.now() : (Prediction.Tag) p;
+                Prediction.Tag fin = p instanceof Prediction.DelayedTag dt ? dt.finalTag() : (Prediction.Tag) p;
+                int d = Math.min(delay, words[b].length - 1 - t);
+                tagsOk &= now.tag().equals(ref.get("tags_at_once").get(b).get(t).asText())
+                        && fin.tag().equals(ref.get("final_tags").get(b).get(t).asText());
+                probs.add(now.probability());
+                probs.add(fin.probability());
+                expectedProbs.add(Math.exp(max(JsonTensors.doubles(logProbs.get(0).get(b).get(t)))));
+                expectedProbs.add(Math.exp(max(JsonTensors.doubles(logProbs.get(d).get(b).get(t)))));
+            }
+        }
+        results.add(new Result(name + " offline", "tags at once and final tags", tagsOk ? 0 : 1, tagsOk));
+        compare(name + " offline", "probabilities of those tags", toArray(probs),
+                expectedProbs.stream().mapToDouble(Double::doubleValue).toArray(), FORWARD_TOL, false);
+        List<List<String>> finals = model.finalTags(sentences).stream().map(s -> s.stream().map(Prediction.Tag::tag).toList()).toList();
+        List<List<String>> expectedFinals = new ArrayList<>();
+        ref.get("final_tags").forEach(s -> expectedFinals.add(wordsOf(s)));
+        results.add(new Result(name + " offline", "finalTags " + finals, finals.equals(expectedFinals) ? 0 : 1, finals.equals(expectedFinals)));
+    }
+
+    /** Every head's log-probabilities from top hidden states {@code hs[sentence][t]}, through {@link TaggerModel#head}. */
+    private void compareHeads(String caseName, TaggerModel model, float[][][] hs, JsonNode logProbs) {
+        int k = model.tags().size();
+        float[] logits = new float[k];
+        float[] pair = new float[2 * model.lstmConfig().hiddenSize()];
+        for (int d = 0; d <= model.delay(); d++) {
+            List<Float> mine = new ArrayList<>();
+            for (int b = 0; b < hs.length; b++) {
+                for (int t = 0; t + d < hs[b].length; t++) {
+                    model.head(d, hs[b][t], 0, d == 0 ? null : hs[b][t + d], 0, logits, pair);
+                    for (float v : logits) {
+                        mine.add(v);
+                    }
+                }
+            }
+            compare(caseName, "head " + d + " log-probs", toArray(mine), flatten(logProbs.get(d)), FORWARD_TOL, false);
+        }
+    }
+
+    /** The streaming tagger a fixture's {@code config} describes (the import-torch config), with {@code weights}. */
+    static TaggerModel charTaggerFrom(JsonNode c, Map<String, Tensor> weights) {
+        Vocabulary words = new Vocabulary(wordsOf(c.get("words")), c.get("unknown").isNull() ? null : c.get("unknown").asText());
+        Vocabulary tags = Vocabulary.closed(wordsOf(c.get("tags")));
+        Vocabulary characters = new Vocabulary(wordsOf(c.get("characters")), c.get("unknown_character").asText());
+        TaggerShape shape = new TaggerShape(c.get("embedding_dim").asInt(), c.get("hidden_size").asInt(), c.get("num_layers").asInt(),
+                c.get("char_dim").asInt(), c.get("char_hidden").asInt(), c.get("max_chars").asInt(), c.get("delay").asInt(),
+                c.get("lowercase").asBoolean());
+        TaggerModel model = new TaggerModel(new ModelMeta("char-tagger", 1, Map.of()), words, tags, characters, shape);
+        model.parameters().load(weights);
+        model.weightsChanged();
+        return model;
+    }
+
+    private static float[] encodings(JsonNode byWord, List<String> order) {
+        List<Float> out = new ArrayList<>();
+        for (String w : order) {
+            for (float v : JsonTensors.floats(byWord.get(w))) {
+                out.add(v);
+            }
+        }
+        return toArray(out);
+    }
+
+    /** The numbers of a ragged nested array (sentences of different lengths), in order. */
+    private static double[] flatten(JsonNode ragged) {
+        List<Double> out = new ArrayList<>();
+        ragged.forEach(part -> {
+            for (double v : JsonTensors.doubles(part)) {
+                out.add(v);
+            }
+        });
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static float[] toArray(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int j = 1; j < v.length; j++) {
+            if (v[j] > v[best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    private static double max(double[] v) {
+        return v[argmax(v)];
+    }
+
     // ---- the tutorial's training run -----------------------------------------------------------
 
     private void checkTraining(JsonNode f) {
@@ -261,7 +509,7 @@ public final class FixtureCheck {
             List<String> words = List.of(p.getKey().split(" "));
             float[] scores = model.forward(new int[][]{words.stream().mapToInt(model::wordIndex).toArray()}, gemm).logProbs;
             compare("after training '" + p.getKey() + "'", "tag scores", scores, p.getValue().get("tag_scores"), GRAD_REL_TOL, true);
-            List<String> tagged = model.tag(words).stream().map(TaggerModel.Tagged::tag).toList();
+            List<String> tagged = model.tag(words).stream().map(Prediction.Tag::tag).toList();
             List<String> expected = new ArrayList<>();
             p.getValue().get("tags").forEach(t -> expected.add(t.asText()));
             results.add(new Result("after training '" + p.getKey() + "'", "tags " + tagged + " (stepwise)", tagged.equals(expected) ? 0 : 1, tagged.equals(expected)));

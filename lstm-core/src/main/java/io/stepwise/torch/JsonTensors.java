@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tensors written as nested JSON arrays, the form of the PyTorch reference files (shared/fixtures):
+ * Tensors written as nested JSON arrays, the form of the PyTorch reference files
+ * (lstm-core/src/test/resources/fixtures):
  * each float32 value printed as the decimal double that parses back to the same float.
  */
 public final class JsonTensors {

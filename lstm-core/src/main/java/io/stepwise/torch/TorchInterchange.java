@@ -11,7 +11,9 @@ import io.stepwise.model.ModelKind;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.model.TaggerModel;
+import io.stepwise.model.TaggerShape;
 import io.stepwise.model.Vocabulary;
+import io.stepwise.nn.CharEncoder;
 import io.stepwise.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +30,10 @@ import java.util.Map;
  * scaling) as a small JSON config beside it.
  *
  * <p>Tagger config: {@code {"words": [...] | "word_to_ix": {...}, "tags": [...] | "tag_to_ix": {...},
- * "unknown": "<unk>" | null, "embedding_dim"?, "hidden_size"?, "num_layers"?}}. Sum config:
+ * "unknown": "<unk>" | null, "embedding_dim"?, "hidden_size"?, "num_layers"?}}; a streaming tagger's
+ * adds {@code "lowercase"?: false, "delay"?} and, with a character encoder ({@code char_embeddings},
+ * {@code char_lstm} with {@code _reverse}), {@code "characters": [...], "unknown_character"?: "<unk>",
+ * "max_chars", "char_dim"?, "char_hidden"?}. Sum config:
  * {@code {"input_scale": 1.0, "target_scale": 1.0, "hidden_size"?, "num_layers"?}}. Sizes left out
  * are read off the tensor shapes; sizes given must agree with them.
  */
@@ -66,8 +71,22 @@ public final class TorchInterchange {
         if (model instanceof TaggerModel t) {
             t.words().entries().forEach(c.putArray("words")::add);
             c.put("unknown", t.words().unknown());
+            // the streaming tagger's parts only where present, so a words-only tagger's config stays as it was
+            if (t.shape().lowercase()) {
+                c.put("lowercase", true);
+            }
             t.tags().entries().forEach(c.putArray("tags")::add);
+            CharEncoder chars = t.characters();
+            if (chars != null) {
+                chars.characters().entries().forEach(c.putArray("characters")::add);
+                c.put("unknown_character", chars.characters().unknown());
+            }
             c.put("embedding_dim", t.embeddingDim());
+            if (chars != null) {
+                c.put("char_dim", chars.charDim());
+                c.put("char_hidden", chars.hiddenSize());
+                c.put("max_chars", chars.maxChars());
+            }
         } else if (model instanceof SumModel s) {
             // widened to double, a float prints its exact value and reads back bit for bit
             c.put("input_scale", (double) s.inputScale());
@@ -75,6 +94,9 @@ public final class TorchInterchange {
         }
         c.put("hidden_size", model.lstmConfig().hiddenSize());
         c.put("num_layers", model.lstmConfig().numLayers());
+        if (model instanceof TaggerModel t && t.delay() > 0) {
+            c.put("delay", t.delay());
+        }
         JSON.writeValue(configJson.toFile(), c);
     }
 
@@ -112,7 +134,10 @@ public final class TorchInterchange {
                 throw new IllegalArgumentException(configName + " lists " + words.size() + " words, but " + npzName + "'s " + TaggerModel.EMBEDDING + "weight has "
                         + emb.dim(0) + " rows " + emb.shapeString());
             }
-            LstmConfig lstm = lstm(TaggerModel.LSTM, embeddingDim);
+            Characters chars = characters();
+            int delay = delay();
+            boolean lowercase = flag("lowercase");
+            LstmConfig lstm = lstm(TaggerModel.LSTM, embeddingDim + (chars == null ? 0 : 2 * chars.hidden));
             Tensor out = require(TaggerModel.OUTPUT + "weight", 2);
             if (out.dim(0) != tags.size()) {
                 throw new IllegalArgumentException(configName + " lists " + tags.size() + " tags, but " + npzName + "'s " + TaggerModel.OUTPUT + "weight has "
@@ -120,14 +145,136 @@ public final class TorchInterchange {
             }
             TaggerModel model;
             try {
+                TaggerShape shape = new TaggerShape(embeddingDim, lstm.hiddenSize(), lstm.numLayers(), chars == null ? 0 : chars.dim,
+                        chars == null ? 0 : chars.hidden, chars == null ? 0 : chars.maxChars, delay, lowercase);
                 model = new TaggerModel(meta, new Vocabulary(words, unknown), Vocabulary.closed(tags),
-                        embeddingDim, lstm.hiddenSize(), lstm.numLayers());
+                        chars == null ? null : chars.vocabulary, shape);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(configName + ": " + e.getMessage(), e);
             }
             load(model);
             model.weightsChanged();
             return model;
+        }
+
+        /** The character encoder's vocabulary and sizes, or null when neither the tensors nor the config have one. */
+        private record Characters(Vocabulary vocabulary, int dim, int hidden, int maxChars) {
+        }
+
+        private Characters characters() {
+            String table = CharEncoder.EMBEDDING + "weight";
+            boolean inTensors = weights.containsKey(table);
+            if (!inTensors) {
+                for (String k : weights.keySet()) {
+                    if (k.startsWith(CharEncoder.LSTM)) {
+                        throw error("holds " + k + " but no " + table + "; a character encoder has both");
+                    }
+                }
+            }
+            if (!inTensors && !config.has("characters")) {
+                for (String f : List.of("unknown_character", "char_dim", "char_hidden", "max_chars")) {
+                    if (config.has(f) && !config.get(f).isNull()) {
+                        throw new IllegalArgumentException(configName + " gives " + f + ", but " + npzName
+                                + " has no character encoder (" + table + ")");
+                    }
+                }
+                return null;
+            }
+            if (!inTensors) {
+                throw new IllegalArgumentException(configName + " lists characters, but " + npzName + " has no " + table);
+            }
+            if (!config.has("characters")) {
+                throw new IllegalArgumentException(npzName + " has a character encoder (" + table + "), so " + configName
+                        + " needs 'characters' (a list, one entry per row)");
+            }
+            List<String> characters = entries("characters", null);
+            String unknownCharacter = unknownCharacter(characters);
+            Tensor emb = require(table, 2);
+            int dim = agree("char_dim", emb.dim(1), table, emb);
+            if (emb.dim(0) != characters.size()) {
+                throw new IllegalArgumentException(configName + " lists " + characters.size() + " characters, but " + npzName + "'s "
+                        + table + " has " + emb.dim(0) + " rows " + emb.shapeString());
+            }
+            for (String k : weights.keySet()) {
+                if (k.startsWith(CharEncoder.LSTM + "weight_hr_l")) {
+                    throw error(k + " belongs to an LSTM with proj_size; Stepwise's character LSTM has no projections");
+                }
+                if (k.startsWith(CharEncoder.LSTM) && !k.endsWith("_l0") && !k.endsWith("_l0" + CharEncoder.REVERSE)) {
+                    throw error(k + " belongs to a character LSTM of more than one layer; Stepwise's has one");
+                }
+            }
+            String whh = CharEncoder.LSTM + LstmConfig.weightHh(0);
+            if (!weights.containsKey(whh + CharEncoder.REVERSE)) {
+                throw error("no tensor " + whh + CharEncoder.REVERSE + "; the character LSTM is bidirectional "
+                        + "(nn.LSTM(char_dim, char_hidden, bidirectional=True))");
+            }
+            Tensor hh = require(whh, 2);
+            int hidden = agree("char_hidden", hh.dim(1), whh, hh);
+            Tensor ih = require(CharEncoder.LSTM + LstmConfig.weightIh(0), 2);
+            if (ih.dim(1) != dim) {
+                throw error(CharEncoder.LSTM + LstmConfig.weightIh(0) + " has shape " + ih.shapeString()
+                        + ": the character LSTM takes input_size " + ih.dim(1) + ", but its input is " + dim
+                        + " wide (the char_dim)");
+            }
+            JsonNode max = config.get("max_chars");
+            if (max == null || max.isNull()) {
+                throw new IllegalArgumentException(configName + " needs max_chars (a longer word is read as its first and last "
+                        + "max_chars / 2 characters); the tensors do not say it");
+            }
+            if (!max.isIntegralNumber()) {
+                throw new IllegalArgumentException(configName + ": max_chars must be an integer, got " + max);
+            }
+            try {
+                return new Characters(new Vocabulary(characters, unknownCharacter), dim, hidden, max.asInt());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(configName + ": characters: " + e.getMessage(), e);
+            }
+        }
+
+        /** The decoding delay: how many {@code delayed2tag.N} heads the tensors have, checked against the config. */
+        private int delay() {
+            int heads = 0;
+            while (weights.containsKey(TaggerModel.DELAYED + heads + ".weight")) {
+                heads++;
+            }
+            for (String k : weights.keySet()) {
+                if (k.startsWith(TaggerModel.DELAYED)) {
+                    String rest = k.substring(TaggerModel.DELAYED.length());
+                    int dot = rest.indexOf('.');
+                    if (dot < 0 || !rest.substring(0, dot).matches("\\d+") || Integer.parseInt(rest.substring(0, dot)) >= heads) {
+                        throw error("holds " + k + ", but the delayed heads are " + TaggerModel.DELAYED + "0 .. "
+                                + TaggerModel.DELAYED + (heads - 1) + " without a gap");
+                    }
+                }
+            }
+            return agree("delay", heads, TaggerModel.DELAYED + "*.weight", null);
+        }
+
+        private boolean flag(String field) {
+            JsonNode v = config.get(field);
+            if (v == null || v.isNull()) {
+                return false;
+            }
+            if (!v.isBoolean()) {
+                throw new IllegalArgumentException(configName + ": " + field + " must be true or false, got " + v);
+            }
+            return v.asBoolean();
+        }
+
+        /** The unknown-character entry: as the config says, or {@code <unk>} when the characters have it; a character encoder needs one. */
+        private String unknownCharacter(List<String> characters) {
+            JsonNode u = config.get("unknown_character");
+            if (u == null || u.isNull()) {
+                if (characters.contains(Vocabulary.UNKNOWN)) {
+                    return Vocabulary.UNKNOWN;
+                }
+                throw new IllegalArgumentException(configName + ": the characters need an unknown entry: give unknown_character "
+                        + "(one of the characters) or list " + Vocabulary.UNKNOWN);
+            }
+            if (!u.isTextual() || !characters.contains(u.asText())) {
+                throw new IllegalArgumentException(configName + ": unknown_character " + u + " is not one of the characters");
+            }
+            return u.asText();
         }
 
         SumModel sum(ModelMeta meta) {
@@ -167,7 +314,9 @@ public final class TorchInterchange {
             if (wih.dim(1) != inputSize) {
                 throw error(prefix + LstmConfig.weightIh(0) + " has shape " + wih.shapeString() + ": the LSTM takes input_size "
                         + wih.dim(1) + ", but its input is " + inputSize + " wide"
-                        + (prefix.equals(SumModel.LSTM) ? " (a sum model feeds one number per step)" : " (the embedding_dim)"));
+                        + (prefix.equals(SumModel.LSTM) ? " (a sum model feeds one number per step)"
+                        : weights.containsKey(CharEncoder.EMBEDDING + "weight") ? " (the embedding_dim + 2 x char_hidden)"
+                        : " (the embedding_dim)"));
             }
             return new LstmConfig(inputSize, hidden, layers);
         }
@@ -240,7 +389,7 @@ public final class TorchInterchange {
         /** Entries in index order, from a list or from a PyTorch-style {@code word_to_ix} map. */
         private List<String> entries(String listField, String mapField) {
             JsonNode list = config.get(listField);
-            JsonNode map = config.get(mapField);
+            JsonNode map = mapField == null ? null : config.get(mapField);
             if (list != null && map != null) {
                 throw new IllegalArgumentException(configName + ": give either '" + listField + "' or '" + mapField + "', not both");
             }
@@ -278,8 +427,8 @@ public final class TorchInterchange {
                 }
                 return List.of(out);
             }
-            throw new IllegalArgumentException(configName + ": a tagger config needs '" + listField + "' (a list) or '"
-                    + mapField + "' (entry to index)");
+            throw new IllegalArgumentException(configName + ": a tagger config needs '" + listField + "' (a list)"
+                    + (mapField == null ? "" : " or '" + mapField + "' (entry to index)"));
         }
 
         /** The unknown-word entry: as the config says, or {@code <unk>} when the vocabulary has one and the config is silent. */

@@ -96,40 +96,47 @@ public final class TaggerTutorial {
             sentences.add(s.words().stream().mapToInt(w -> model.words().require(w)).toArray());
             tagSeqs.add(s.tags().stream().mapToInt(t -> model.tags().require(t)).toArray());
         }
-        Gemm gemm = new Gemm();
-        float[] losses = new float[epochs * sentences.size()];
-        listener.trainingStarted("tagger (tutorial)", epochs);
-        long start = System.nanoTime();
-        long step = 0;
-        long tokens = 0;
-        try (Optimizer sgd = new Optimizer(model.parameters(), new Sgd(LEARNING_RATE))) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                listener.epochStarted(epoch);
-                double epochLoss = 0;
-                for (int s = 0; s < sentences.size(); s++) {
-                    model.parameters().zeroGrad();
-                    TaggerModel.BatchPass pass = model.forward(new int[][]{sentences.get(s)}, gemm);
-                    float loss = (float) model.backward(pass, new int[][]{tagSeqs.get(s)}, gemm);
-                    sgd.step(epoch);
-                    losses[epoch * sentences.size() + s] = loss;
-                    epochLoss += loss;
-                    step++;
-                    tokens += sentences.get(s).length;
-                    double progress = (epoch + (s + 1.0) / sentences.size()) / epochs;
-                    listener.batchDone(new TrainingListener.Batch(epoch, step, loss, 1, perSecond(step, start), progress));
-                }
-                listener.epochDone(new TrainingListener.Epoch(epoch, epochLoss / sentences.size(), Map.of(), (epoch + 1.0) / epochs));
-            }
-        } finally {
-            model.weightsChanged();
+        List<Integer> inOrder = new ArrayList<>();
+        for (int i = 0; i < sentences.size(); i++) {
+            inOrder.add(i);
         }
-        listener.trainingDone();
-        return losses;
-    }
+        float[] losses = new float[epochs * sentences.size()];
+        int[] step = {0};
+        TrainingLoop.Plan plan = new TrainingLoop.Plan(epochs, 0, null, new Sgd(LEARNING_RATE),
+                TrainingLoop.Plan.constant(LEARNING_RATE), 0);
+        try (Gemm gemm = new Gemm()) {
+            TrainingLoop.run(new TrainingLoop.Task<Integer>() {
+            @Override
+            public String what() {
+                return "tagger (tutorial)";
+            }
 
-    private static double perSecond(long count, long startNanos) {
-        double s = (System.nanoTime() - startNanos) / 1e9;
-        return s > 0 ? count / s : 0;
+            @Override
+            public TaggerModel model() {
+                return model;
+            }
+
+            @Override
+            public TrainingLoop.Epoch<Integer> epoch(int epoch) {
+                return TrainingLoop.Epoch.of(inOrder, this);
+            }
+
+            @Override
+            public double lossAndGradients(Integer s) {
+                model.parameters().zeroGrad();
+                TaggerModel.BatchPass pass = model.forward(new int[][]{sentences.get(s)}, gemm);
+                float loss = (float) model.backward(pass, new int[][]{tagSeqs.get(s)}, gemm);
+                losses[step[0]++] = loss;
+                return loss;
+            }
+
+            @Override
+            public int examples(Integer s) {
+                return 1;
+            }
+            }, plan, listener);
+        }
+        return losses;
     }
 
     /** Pairs {@code [[words...], [tags...]]} as the tutorial writes its training data. */

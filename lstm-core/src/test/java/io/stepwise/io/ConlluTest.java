@@ -70,7 +70,8 @@ class ConlluTest {
     void readsTheEnglishEwtTrainingSplit() throws IOException {
         Path train = corpus().resolve("ud-english-ewt/en_ewt-ud-train.conllu");
         assumeTrue(Files.isRegularFile(train), "UD English EWT not found at " + train
-                + "; get it with `./stepwise data ud-ewt` or copy en_ewt-ud-train.conllu to ../shared/corpus/ud-english-ewt/");
+                + "; get it with `./stepwise data ud-ewt` (into data/ at the repository root) or point -Dstepwise.corpus at a folder"
+                + " that holds ud-english-ewt/");
 
         List<TaggedSentence> sentences = Conllu.read(train);
 
@@ -80,7 +81,8 @@ class ConlluTest {
         assertThat(sentences.stream().flatMap(s -> s.tags().stream()).distinct()).hasSize(17);
     }
 
+    /** The build passes the repository's data folder (or -Dstepwise.corpus); from an IDE, the module's parent's. */
     static Path corpus() {
-        return Path.of(System.getProperty("stepwise.corpus", "../shared/corpus"));
+        return Path.of(System.getProperty("stepwise.corpus", "../data"));
     }
 }

@@ -325,8 +325,94 @@ class ModelFileTest {
 
             assertThat(whole).as(p.getKey()).containsExactly(expected, within(1e-4f));
             assertThat(stepwise).as(p.getKey()).containsExactly(expected, within(1e-4f));
-            assertThat(golden.tag(words).stream().map(TaggerModel.Tagged::tag).toList()).as(p.getKey()).isEqualTo(expectedTags);
+            assertThat(golden.tag(words).stream().map(Prediction.Tag::tag).toList()).as(p.getKey()).isEqualTo(expectedTags);
         });
+    }
+
+    /**
+     * A streaming tagger's file (character features, delay 2, lower-cased lookup; written by
+     * {@link GoldenModelFiles} from make_char_tagger.py's weights) has the header docs/model-format.md
+     * describes, and loads as the model that predicts every head as PyTorch did.
+     */
+    @Test
+    void goldenStreamingTaggerHasTheDocumentedHeaderAndPredictsWhatPyTorchPredicted() throws Exception {
+        byte[] bytes;
+        try (InputStream in = getClass().getResourceAsStream(GoldenModelFiles.STREAMING_TAGGER)) {
+            assertThat(in).as("golden file on the test classpath").isNotNull();
+            bytes = in.readAllBytes();
+        }
+        JsonNode cs = Fixtures.load("char_tagger.json").get("cases").get(0);
+        JsonNode config = cs.get("config");
+        int headerLen = ByteBuffer.wrap(bytes, 12, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        JsonNode header = JSON.readTree(new String(bytes, 16, headerLen, StandardCharsets.UTF_8));
+
+        TaggerModel golden = (TaggerModel) ModelFile.fromBytes(bytes, "streaming-tagger-v1.stepwise");
+
+        JsonNode arch = header.get("architecture");
+        assertThat(arch.get("input_size").asInt()).isEqualTo(5 + 2 * 4);
+        assertThat(arch.get("characters").toString()).isEqualTo("{\"char_dim\":3,\"hidden_size\":4,\"max_chars\":8,\"bidirectional\":true}");
+        assertThat(arch.get("delay").asInt()).isEqualTo(2);
+        JsonNode v = header.get("vocabularies");
+        assertThat(v.get("characters")).isEqualTo(config.get("characters"));
+        assertThat(v.get("unknown_character").asText()).isEqualTo("<unk>");
+        assertThat(v.get("lowercase").asBoolean()).isTrue();
+        List<String> tensors = new ArrayList<>();
+        header.get("tensors").forEach(t -> tensors.add(t.get("name").asText()));
+        List<String> stateDict = new ArrayList<>();
+        cs.get("weights").fieldNames().forEachRemaining(stateDict::add);
+        assertThat(tensors).isEqualTo(stateDict);
+
+        assertThat(golden.shape()).isEqualTo(new TaggerShape(5, 6, 1, 3, 4, 8, 2, true));
+        assertThat(golden.characters().characters().entries()).isEqualTo(GoldenModelFiles.strings(config.get("characters")));
+        assertThat(golden.parameters().stateDict()).isEqualTo(JsonTensors.stateDict(cs.get("weights")));
+        JsonNode ref = cs.get("float32");
+        List<List<String>> sentences = new ArrayList<>();
+        cs.get("sentences").forEach(s -> sentences.add(GoldenModelFiles.strings(s)));
+        List<List<String>> finalTags = new ArrayList<>();
+        ref.get("final_tags").forEach(s -> finalTags.add(GoldenModelFiles.strings(s)));
+        assertThat(golden.finalTags(sentences).stream().map(s -> s.stream().map(Prediction.Tag::tag).toList()).toList())
+                .isEqualTo(finalTags);
+        for (int b = 0; b < sentences.size(); b++) {
+            List<String> words = sentences.get(b);
+            assertThat(stepwiseLogProbs(golden, words)).as("head 0, sentence %d", b)
+                    .containsExactly(JsonTensors.floats(ref.get("log_probs").get(0).get(b)), within(1e-5f));
+            TaggerModel.BatchPass pass = golden.forward(new int[][]{words.stream().mapToInt(golden::wordIndex).toArray()},
+                    new String[][]{words.toArray(String[]::new)}, new Gemm(), null);
+            assertThat(pass.logProbs).as("head 0 (training pass), sentence %d", b)
+                    .containsExactly(JsonTensors.floats(ref.get("log_probs").get(0).get(b)), within(1e-5f));
+            for (int d = 1; d <= golden.delay(); d++) {
+                for (int t = 0; t + d < words.size(); t++) {
+                    assertThat(pass.bestTag(d, t, 0)).as("head %d word %d of sentence %d", d, t, b)
+                            .isEqualTo(argmax(JsonTensors.doubles(ref.get("log_probs").get(d).get(b).get(t))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void streamingTaggerRoundTripKeepsItsShapeCharactersAndOutputs() {
+        TaggerModel original = new TaggerModel(new ModelMeta("streaming", 2, Map.of()), Vocabulary.withUnknown(List.of("the", "dog")),
+                Vocabulary.closed(List.of("DET", "NN")), new Vocabulary(List.of("?", "t", "h", "e"), "?"),
+                new TaggerShape(3, 4, 1, 2, 3, 6, 3, true)).initRandom(5);
+
+        TaggerModel copy = (TaggerModel) ModelFile.fromBytes(ModelFile.toBytes(original), "streaming-v2.stepwise");
+
+        assertThat(copy.shape()).isEqualTo(original.shape());
+        assertThat(copy.characters().characters()).isEqualTo(original.characters().characters());
+        assertThat(copy.parameters().stateDict()).isEqualTo(original.parameters().stateDict());
+        List<List<String>> sentences = List.of(List.of("The", "dog", "zebras", "the"), List.of("dog"));
+        assertThat(copy.finalTags(sentences)).isEqualTo(original.finalTags(sentences));
+        assertThat(stepwiseLogProbs(copy, sentences.get(0))).isEqualTo(stepwiseLogProbs(original, sentences.get(0)));
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int j = 1; j < v.length; j++) {
+            if (v[j] > v[best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     private static float[] stepwiseLogProbs(TaggerModel model, List<String> words) {

@@ -7,8 +7,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The PyTorch reference files, copied from shared/fixtures into test resources: tests take every
- * expected number from them and none from code.
+ * The PyTorch reference files in lstm-core/src/test/resources/fixtures (how they were made: its
+ * README.md): tests take every expected number from them and none from code.
  */
 public final class Fixtures {
 

@@ -3,7 +3,7 @@ package io.stepwise.testing;
 import java.util.Map;
 
 /**
- * A plain float64 transcription of the equations in shared/fixtures/README.md: {@code nn.LSTM}
+ * A plain float64 transcription of the equations in lstm-core/src/test/resources/fixtures/README.md: {@code nn.LSTM}
  * (gate order i, f, g, o, both biases, stacked layers, seq-first, optional h0/c0), {@code nn.Linear},
  * log-softmax, NLL and MSE. It shares no code with lstm-core on purpose: tests use it as a second,
  * independent computation (in double, loop by loop) to hold lstm-core's float32 results against.

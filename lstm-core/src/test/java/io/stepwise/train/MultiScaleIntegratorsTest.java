@@ -15,8 +15,8 @@ class MultiScaleIntegratorsTest {
 
     private static final ModelMeta META = new ModelMeta("sum", 1, Map.of());
 
-    private static SumTrainer.Options options(int hidden, int maxLength) {
-        return SumTrainer.Options.defaults().withSize(hidden, maxLength).withInit(20f, true).withMultiScale(true);
+    private static SumTrainer.Settings options(int hidden, int maxLength) {
+        return SumTrainer.Settings.builder().hiddenSize(hidden).maxLength(maxLength).forgetBias(20f).build();
     }
 
     @Test
@@ -68,7 +68,7 @@ class MultiScaleIntegratorsTest {
 
     @Test
     void withAFittedReadoutTheUntrainedCellsSumFarBeyondTheFitsLength() {
-        SumTrainer trainer = new SumTrainer(options(16, 512).withBatchSize(16));
+        SumTrainer trainer = new SumTrainer(options(16, 512).toBuilder().batchSize(16).build());
         SumModel m = trainer.newModel(META);
         trainer.fitReadout(m, new SumData(5));
 

@@ -28,7 +28,7 @@ class ReadoutFitTest {
 
     @Test
     void anUntrainedIntegratorLstmWithAFittedReadoutAlreadySums() {
-        SumTrainer.Options opts = SumTrainer.Options.gradientTrained().withSize(32, 16).withSteps(1).withReadoutFit(true);
+        SumTrainer.Settings opts = SumTrainer.gradientRecipe().toBuilder().hiddenSize(32).maxLength(16).steps(1).fitReadout(true).build();
         SumModel untrained = new SumTrainer(opts).newModel(new ModelMeta("sum", 1, Map.of()));
         List<SumEvaluation.Row> before = SumEvaluation.evaluate(untrained, 16, 300, 1);
 

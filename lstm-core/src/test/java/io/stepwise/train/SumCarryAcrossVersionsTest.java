@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class SumCarryAcrossVersionsTest {
 
     private static SumModel fitted(int hidden) {
-        SumTrainer.Options o = SumTrainer.Options.defaults().withSize(hidden, 1024).withBatchSize(16);
+        SumTrainer.Settings o = SumTrainer.Settings.builder().hiddenSize(hidden).maxLength(1024).batchSize(16).build();
         return new SumTrainer(o).train(new ModelMeta("sum", 1, Map.of()), TrainingListener.NONE).model();
     }
 

@@ -86,7 +86,7 @@ class SumGradientsTest {
         Map<String, float[]> ea = grads(a);
         Map<String, float[]> eb = grads(b);
         for (String name : ea.keySet()) {
-            assertThat(Arrays.equals(ea.get(name), eb.get(name))).as(name).isTrue();
+            assertThat(ea.get(name)).as(name).containsExactly(eb.get(name));
         }
     }
 

@@ -16,9 +16,9 @@ class SumSequenceTrainingTest {
 
     private static final ModelMeta META = new ModelMeta("sum", 1, Map.of());
 
-    private static SumTrainer.Options options() {
-        return SumTrainer.Options.gradientTrained().withSize(12, 8).withSteps(1).withBatchSize(16)
-                .withScales(100f, 1000f).withLearningRates(1e-2, 1e-2).withThreads(1);
+    private static SumTrainer.Settings options() {
+        return SumTrainer.gradientRecipe().toBuilder().hiddenSize(12).maxLength(8).steps(1).batchSize(16)
+                .inputScale(100f).targetScale(1000f).learningRate(1e-2).finalLearningRate(1e-2).threads(1).build();
     }
 
     private static List<SumSequence> sequences(int n, long seed) {

@@ -20,14 +20,15 @@ class SumTrainerTest {
      * A few seconds of training: a small LSTM on sums of up to 8 numbers. A small network needs a
      * larger input gain and learning rate than the default run to get anywhere in 400 steps.
      */
-    private static SumTrainer.Options brief() {
-        return SumTrainer.Options.gradientTrained().withSize(16, 8).withSteps(400).withBatchSize(32)
-                .withCurriculum(4, 0.3, 0.25).withScales(100f, 1000f).withLearningRates(1e-2, 1e-4);
+    private static SumTrainer.Builder brief() {
+        return SumTrainer.gradientRecipe().toBuilder().hiddenSize(16).maxLength(8).steps(400).batchSize(32)
+                .startLength(4).curriculumShare(0.3).shortShare(0.25).inputScale(100f).targetScale(1000f)
+                .learningRate(1e-2).finalLearningRate(1e-4);
     }
 
     @Test
     void aBrieflyTrainedModelBeatsPredictingZeroByFar() {
-        SumTrainer.Result r = new SumTrainer(brief()).train(META, TrainingListener.NONE);
+        SumTrainer.Result r = new SumTrainer(brief().build()).train(META, TrainingListener.NONE);
 
         List<SumEvaluation.Row> rows = SumEvaluation.evaluate(r.model(), 8, 500, 99);
 
@@ -41,21 +42,21 @@ class SumTrainerTest {
 
     @Test
     void theSameSeedGivesBitIdenticalWeights() {
-        SumTrainer.Options opts = brief().withSteps(30);
+        SumTrainer.Settings opts = brief().steps(30).build();
 
         ParameterSet a = new SumTrainer(opts).train(META, TrainingListener.NONE).model().parameters();
         ParameterSet b = new SumTrainer(opts).train(META, TrainingListener.NONE).model().parameters();
-        ParameterSet c = new SumTrainer(opts.withSeed(2)).train(META, TrainingListener.NONE).model().parameters();
+        ParameterSet c = new SumTrainer(opts.toBuilder().seed(2).build()).train(META, TrainingListener.NONE).model().parameters();
 
         for (String name : a.asMap().keySet()) {
-            assertThat(Arrays.equals(a.get(name).data(), b.get(name).data())).as(name).isTrue();
+            assertThat(a.get(name).data()).as(name).containsExactly(b.get(name).data());
         }
-        assertThat(Arrays.equals(a.get("linear.weight").data(), c.get("linear.weight").data())).isFalse();
+        assertThat(a.get("linear.weight").data()).as("linear.weight, another seed").isNotEqualTo(c.get("linear.weight").data());
     }
 
     @Test
     void theListenerSeesEveryStepAndEpochAndTheModelKeepsItsScales() {
-        SumTrainer.Options opts = brief().withSteps(250);
+        SumTrainer.Settings opts = brief().steps(250).build();
         List<TrainingListener.Batch> batches = new ArrayList<>();
         List<TrainingListener.Epoch> epochs = new ArrayList<>();
 
@@ -83,7 +84,7 @@ class SumTrainerTest {
 
     @Test
     void theCurriculumGrowsFromTheStartLengthToTheLongest() {
-        SumTrainer t = new SumTrainer(SumTrainer.Options.gradientTrained().withCurriculum(8, 0.5, 0));
+        SumTrainer t = new SumTrainer(SumTrainer.gradientRecipe().toBuilder().startLength(8).curriculumShare(0.5).shortShare(0).build());
 
         assertThat(t.currentMaxLength(0)).isEqualTo(8);
         assertThat(t.currentMaxLength(0.25)).isEqualTo(45);
@@ -93,7 +94,7 @@ class SumTrainerTest {
 
     @Test
     void theInitialisationStartsEveryCellAsAnIntegrator() {
-        SumTrainer.Options opts = SumTrainer.Options.gradientTrained().withSize(8, 16);
+        SumTrainer.Settings opts = SumTrainer.gradientRecipe().toBuilder().hiddenSize(8).maxLength(16).build();
         SumModel m = new SumTrainer(opts).newModel(META);
         int h = 8;
         float[] bih = m.parameters().get("lstm.bias_ih_l0").data();
@@ -117,7 +118,7 @@ class SumTrainerTest {
     void streamsTrainedInChunksAreSummedPastTheFirstChunk() {
         // streams of 32 in chunks of 8: positions 9..32 are right only if each chunk continues
         // from where the last one left the state (their targets run on from the stream's start)
-        SumTrainer.Options opts = brief().withSize(16, 32).withChunkLength(8).withSteps(600);
+        SumTrainer.Settings opts = brief().maxLength(32).chunkLength(8).steps(600).build();
 
         SumTrainer.Result r = new SumTrainer(opts).train(META, TrainingListener.NONE);
 
@@ -129,10 +130,11 @@ class SumTrainerTest {
 
     @Test
     void theDefaultRecipeFitsTheReadoutWithoutGradientStepsAndSumsBeyondItsStreams() {
-        SumTrainer.Options opts = SumTrainer.Options.defaults().withSize(16, 1024).withBatchSize(16);
+        SumTrainer.Settings opts = SumTrainer.Settings.builder().hiddenSize(16).maxLength(1024).batchSize(16).build();
 
         SumTrainer.Result r = new SumTrainer(opts).train(META, TrainingListener.NONE);
 
+        assertThat(opts.recipe()).isEqualTo(SumTrainer.Recipe.FITTED);
         assertThat(r.steps()).isZero();
         // streams of 1,024 in the fit; sums of 2,048 numbers too
         for (SumEvaluation.Row row : SumEvaluation.evaluate(r.model(), 2048, 100, 98)) {
@@ -141,15 +143,17 @@ class SumTrainerTest {
     }
 
     @Test
-    void runsWithoutStepsOrMinutesMustFitTheReadout() {
-        SumTrainer.Options none = SumTrainer.Options.defaults();
+    void theFittedRecipeTakesNoStepsAndOneLayerAndMustFitTheReadout() {
+        SumTrainer.Settings none = SumTrainer.Settings.defaults();
 
         assertThat(none.steps()).isZero();
         assertThat(none.minutes()).isZero();
-        assertThatThrownBy(() -> none.withReadoutFit(false)).hasMessageContaining("must fit the read-out");
-        assertThatThrownBy(() -> none.withSteps(10).withMinutes(1).withSteps(5).withMinutes(-1))
-                .hasMessageContaining("positive");
-        assertThatThrownBy(() -> none.withChunkLength(0)).hasMessageContaining("chunk length");
-        assertThatThrownBy(() -> none.withMultiScale(true).withInit(20f, false)).hasMessageContaining("needs integratorInit");
+        assertThatThrownBy(() -> none.toBuilder().fitReadout(false).build()).hasMessageContaining("fitReadout must be on");
+        assertThatThrownBy(() -> none.toBuilder().steps(10).build()).hasMessageContaining("takes no gradient steps");
+        assertThatThrownBy(() -> none.toBuilder().minutes(1).build()).hasMessageContaining("takes no gradient steps");
+        assertThatThrownBy(() -> none.toBuilder().numLayers(2).build()).hasMessageContaining("one layer");
+        assertThatThrownBy(() -> none.toBuilder().chunkLength(0).build()).hasMessageContaining("chunk length");
+        assertThatThrownBy(() -> SumTrainer.gradientRecipe().toBuilder().minutes(-1).build()).hasMessageContaining("positive");
+        assertThatThrownBy(() -> none.toBuilder().recipe(null).build()).hasMessageContaining("recipe");
     }
 }

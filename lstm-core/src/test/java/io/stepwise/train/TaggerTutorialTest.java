@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.model.ModelMeta;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.tensor.Gemm;
 import io.stepwise.testing.Fixtures;
@@ -44,7 +45,7 @@ class TaggerTutorialTest {
         assertThat(curve.epochs()).hasSize(TaggerTutorial.EPOCHS);
         assertThat(curve.steps()).hasSize(2 * TaggerTutorial.EPOCHS);
         for (TaggedSentence s : tutorial.trainingData()) {
-            assertThat(model.tag(s.words())).extracting(TaggerModel.Tagged::tag).isEqualTo(s.tags());
+            assertThat(model.tag(s.words())).extracting(Prediction.Tag::tag).isEqualTo(s.tags());
         }
         assertThat(losses[losses.length - 1]).isLessThan(losses[0] / 10);
     }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stepwise.cli.Stepwise;
-import io.stepwise.jobs.cluster.ClusterSettings;
-import io.stepwise.jobs.cluster.LocalFlinkCluster;
+import io.stepwise.jobs.inference.InferenceJobMain;
+import io.stepwise.local.cluster.ClusterClasspath;
+import io.stepwise.local.cluster.ClusterSettings;
+import io.stepwise.local.cluster.LocalFlinkCluster;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import java.io.PrintWriter;
@@ -17,6 +19,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.client.ClientUtils;
+import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
+import org.apache.flink.client.program.PackagedProgram;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
 import picocli.CommandLine;
 
 /**
@@ -78,6 +88,41 @@ final class ClusterDeployment implements AutoCloseable {
         Matcher m = SUBMITTED.matcher(out);
         assertThat(m.find()).as("run infer printed the job id: %s", out).isTrue();
         String job = m.group(1);
+        await().atMost(Duration.ofMinutes(2)).until(() -> jobs.allRunning(job));
+        return job;
+    }
+
+    /**
+     * Submits the inference job the way {@code flink run -d -c InferenceJobMain jobs.jar ARGS} does:
+     * Flink's own client runs the jar's entry class with the arguments against the cluster's REST
+     * endpoint; nothing of Stepwise's command line takes part. Returns once all its tasks run.
+     */
+    String submitLikeFlinkRun(String name, Model model, int parallelism) throws Exception {
+        Path file = root.resolve(name + "-" + model.name() + "-v" + model.version() + ".stepwise");
+        Files.write(file, ModelFile.toBytes(model));
+        List<String> before = jobs.runningJobs();
+        String[] args = {"--bootstrap", kafka.bootstrapServers(), "--input-topic", input(name), "--model-topic", name + "-models",
+            "--output-topic", output(name), "--group-id", name, "--model", file.toString(), "--checkpoint-interval", "500ms"};
+        Path jar = ClusterClasspath.jobCode();
+        assertThat(jar.toString()).as("the jobs module packaged as a jar").endsWith(".jar");
+        Configuration conf = new Configuration();
+        String[] rest = cluster.restAddress().split(":");
+        conf.set(DeploymentOptions.TARGET, "remote");
+        conf.set(DeploymentOptions.ATTACHED, false);
+        conf.set(RestOptions.ADDRESS, rest[0]);
+        conf.set(RestOptions.PORT, Integer.parseInt(rest[1]));
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        // what `flink run` does with its JAR argument: the job ships with it
+        conf.set(PipelineOptions.JARS, List.of(jar.toUri().toString()));
+        PackagedProgram program = PackagedProgram.newBuilder().setJarFile(jar.toFile())
+                .setEntryPointClassName(InferenceJobMain.class.getName()).setArguments(args).setConfiguration(conf).build();
+        try {
+            ClientUtils.executeProgram(new DefaultExecutorServiceLoader(), conf, program, false, false);
+        } finally {
+            program.close();
+        }
+        await().atMost(Duration.ofMinutes(1)).until(() -> jobs.runningJobs().size() > before.size());
+        String job = jobs.runningJobs().stream().filter(j -> !before.contains(j)).findFirst().orElseThrow();
         await().atMost(Duration.ofMinutes(2)).until(() -> jobs.allRunning(job));
         return job;
     }

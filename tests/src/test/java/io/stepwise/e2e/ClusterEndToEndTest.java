@@ -50,6 +50,20 @@ class ClusterEndToEndTest {
         }
     }
 
+    @Test
+    void theJobsJarRunByFlinksOwnClientWithTheMainClassGivesWhatOfflinePredictionGives() throws Exception {
+        ClusterDeployment d = CLUSTER.deployment();
+        TaggerModel model = Workloads.tagger(3, 11);
+        List<Element> input = Workloads.sentences(300, 2, 1, 6);
+
+        d.submitLikeFlinkRun("flink-run", model, 2);
+        KafkaTopics.produce(d.kafka.bootstrapServers(), ClusterDeployment.input("flink-run"), Workloads.records(input));
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(d.kafka.bootstrapServers(), ClusterDeployment.output("flink-run"))) {
+            await().atMost(Duration.ofMinutes(2)).until(() -> out.poll().size() >= ResultChecks.resultsFor(input));
+            ResultChecks.assertSameAsOffline(model, input, ResultChecks.byStreamAndSeq(out.poll()));
+        }
+    }
+
     /** Streams inside a sentence after {@code elements}: those that hold state. */
     private static long openStreams(List<Element> elements) {
         Map<String, Boolean> open = new HashMap<>();

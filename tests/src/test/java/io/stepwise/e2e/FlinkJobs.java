@@ -1,7 +1,7 @@
 package io.stepwise.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stepwise.jobs.cluster.FlinkRest;
+import io.stepwise.local.cluster.FlinkRest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package io.stepwise.e2e;
 
+import io.stepwise.kafka.KafkaClient;
 import io.stepwise.kafka.KafkaConnectors;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ final class KafkaTopics {
 
     /** Sends {@code (key, value)} pairs in order and waits until the broker acknowledged all of them. */
     static void produce(String bootstrap, String topic, List<String[]> keyValues) {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(KafkaConnectors.producerProperties(bootstrap))) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(KafkaConnectors.producerProperties(KafkaClient.of(bootstrap)))) {
             for (String[] kv : keyValues) {
                 p.send(new ProducerRecord<>(topic, kv[0], kv[1]));
             }
@@ -32,7 +33,7 @@ final class KafkaTopics {
         private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
         Reader(String bootstrap, String topic) {
-            consumer = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(bootstrap, "test-reader-" + UUID.randomUUID()));
+            consumer = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(KafkaClient.of(bootstrap), "test-reader-" + UUID.randomUUID()));
             consumer.subscribe(List.of(topic));
         }
 

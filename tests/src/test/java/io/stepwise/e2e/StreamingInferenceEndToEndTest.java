@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.jobs.inference.InferenceSettings;
 import io.stepwise.jobs.inference.KafkaInference;
-import io.stepwise.jobs.kafka.EmbeddedKafka;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.TaggerModel;
@@ -24,8 +24,6 @@ import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -44,22 +42,21 @@ class StreamingInferenceEndToEndTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(null);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
-    private static KafkaInference.Settings settings(String name) {
+    private static InferenceSettings.Builder settings(String name) {
+        InferenceSettings.Builder b = InferenceSettings.builder().bootstrap(KAFKA.bootstrapServers())
+                .inputTopic(name + "-in").outputTopic(name + "-out").modelTopic(name + "-models");
         // a short checkpoint interval so that committed results show up quickly in the test
-        return KafkaInference.Settings.of(kafka.bootstrapServers(), name + "-in", name + "-out", name + "-models")
-                .withGroupId(name).withCheckpointInterval(Duration.ofMillis(500));
+        b.kafka().groupId(name).checkpointInterval(Duration.ofMillis(500));
+        return b;
+    }
+
+    /** {@code b} serving {@code model} from the start and stopping at the input's end. */
+    private static InferenceSettings boundedWith(InferenceSettings.Builder b, Model model) {
+        b.initialModel(ModelFile.toBytes(model)).kafka().bounded(true);
+        return b.build();
     }
 
     private static StreamExecutionEnvironment env() {
@@ -70,17 +67,26 @@ class StreamingInferenceEndToEndTest {
 
     @Test
     void aThousandInterleavedStreamsGetWhatOfflinePredictionGives() throws Exception {
-        TaggerModel model = Workloads.tagger(1, 11);
+        thousandStreams("thousand", Workloads.tagger(1, 11));
+    }
+
+    @Test
+    void aThousandStreamsOfADelayedCharacterLevelTaggerGetWhatOfflinePredictionGives() throws Exception {
+        thousandStreams("thousand-delayed", Workloads.streamingTagger(1, 13));
+    }
+
+    /** A thousand interleaved streams of two sentences each, in micro-batches, against offline prediction. */
+    private void thousandStreams(String name, TaggerModel model) throws Exception {
         List<Element> input = Workloads.sentences(1000, 2, 1, 5);
-        KafkaInference.Settings s = settings("thousand").withInitialModel(ModelFile.toBytes(model)).bounded(true);
+        InferenceSettings s = boundedWith(settings(name), model);
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
 
-        KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(input));
-        env.execute("thousand streams");
+        KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(input));
+        env.execute(name);
 
-        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
-            long expected = input.stream().filter(e -> !e.end()).count();
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic())) {
+            long expected = ResultChecks.resultsFor(model, input);
             await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= expected);
             ResultChecks.assertSameAsOffline(model, input, ResultChecks.byStreamAndSeq(out.poll()));
         }
@@ -90,14 +96,14 @@ class StreamingInferenceEndToEndTest {
     void aModelAnnouncedMidStreamServesEverythingAfterItWithNothingLost() throws Exception {
         TaggerModel v1 = Workloads.tagger(1, 11);
         TaggerModel v2 = Workloads.tagger(2, 12);
-        KafkaInference.Settings s = settings("swap");
+        InferenceSettings s = settings("swap").build();
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
         JobClient job = env.executeAsync("model swap");
-        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic())) {
             // cold start: no version yet, the first half waits in state until v1 is announced
             List<Element> first = Workloads.sentences(50, 2, 1, 1);
-            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(first));
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(first));
             announce(s, v1);
             long n1 = first.stream().filter(e -> !e.end()).count();
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1);
@@ -107,7 +113,7 @@ class StreamingInferenceEndToEndTest {
             // new sequence, so it starts on the newest version under any update policy)
             long probe = 1;
             while (true) {
-                KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(
+                KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(
                         List.of(Element.token("probe", probe, null, "the"), Element.endOf("probe", probe + 1, null))));
                 probe += 2;
                 Thread.sleep(300);
@@ -117,7 +123,7 @@ class StreamingInferenceEndToEndTest {
                 assertThat(probe).as("v2 never served").isLessThan(400);
             }
             List<Element> second = Workloads.sentences(50, 2, 100, 2);
-            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(second));
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(second));
             long probes = (probe - 1) / 2;
             long n2 = second.stream().filter(e -> !e.end()).count();
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= n1 + probes + n2);
@@ -137,10 +143,37 @@ class StreamingInferenceEndToEndTest {
         }
     }
 
-    private static void announce(KafkaInference.Settings s, Model m) {
+    private static void announce(InferenceSettings s, Model m) {
         byte[] file = ModelFile.toBytes(m);
         ModelAnnouncement a = ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
-        KafkaTopics.produce(kafka.bootstrapServers(), s.modelTopic(), List.<String[]>of(new String[]{m.name(), a.toJson()}));
+        KafkaTopics.produce(KAFKA.bootstrapServers(), s.modelTopic(), List.<String[]>of(new String[]{m.name(), a.toJson()}));
+    }
+
+    @Test
+    void aUrlLongTokenAndWordsOfOtherScriptsAreTaggedNotDeadLettered() throws Exception {
+        TaggerModel model = Workloads.streamingTagger(1, 17);
+        String url = "https://en.wikipedia.org/wiki/" + "Long_Title_".repeat(60);
+        List<String> words = List.of("see", url, "日本語", "Ελληνικά", "مرحبا", "\uD83D\uDE00", "ok");
+        List<Element> input = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            input.add(Element.token("web", (long) i + 1, null, words.get(i)));
+        }
+        input.add(Element.endOf("web", (long) words.size() + 1, null));
+        InferenceSettings s = boundedWith(settings("scripts"), model);
+        StreamExecutionEnvironment env = env();
+        KafkaInference.configure(env, s);
+
+        KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(input));
+        env.execute("scripts");
+
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic());
+             KafkaTopics.Reader dead = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.deadLetterTopic())) {
+            long expected = ResultChecks.resultsFor(model, input);
+            await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= expected);
+            ResultChecks.assertSameAsOffline(model, input, ResultChecks.byStreamAndSeq(out.poll()));
+            assertThat(out.poll()).extracting(r -> JSON.readTree(r.value()).get("token").asText()).contains(url, "日本語", "\uD83D\uDE00");
+            assertThat(dead.poll()).as("a word is never bad input").isEmpty();
+        }
     }
 
     @Test
@@ -153,15 +186,15 @@ class StreamingInferenceEndToEndTest {
         for (int i = 0; i < bad.size(); i++) {
             records.add(7 * i + 3, new String[]{"meter-" + i, bad.get(i)});
         }
-        KafkaInference.Settings s = settings("dead").withInitialModel(ModelFile.toBytes(model)).bounded(true);
+        InferenceSettings s = boundedWith(settings("dead"), model);
         StreamExecutionEnvironment env = env();
         KafkaInference.configure(env, s);
 
-        KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), records);
+        KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), records);
         env.execute("dead letters");
 
-        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic());
-             KafkaTopics.Reader dead = new KafkaTopics.Reader(kafka.bootstrapServers(), s.deadLetterTopic())) {
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic());
+             KafkaTopics.Reader dead = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.deadLetterTopic())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> out.poll().size() >= valid.size() && dead.poll().size() >= bad.size());
             ResultChecks.assertSameAsOffline(model, valid, ResultChecks.byStreamAndSeq(out.poll()));
             List<JsonNode> letters = new ArrayList<>();
@@ -182,21 +215,21 @@ class StreamingInferenceEndToEndTest {
         var v2 = Workloads.sum(2, 4);
         List<Element> before = Workloads.numbers(300, 8, 1, 21);
         List<Element> after = Workloads.numbers(300, 8, 9, 22);
-        KafkaInference.Settings s = settings("failover");
+        InferenceSettings s = settings("failover").build();
         StreamExecutionEnvironment env = env();
         // every slot of both TaskManagers busy, so that killing one certainly fails running tasks
         env.setParallelism(4);
         KafkaInference.configure(env, s);
         JobClient job = env.executeAsync("failover");
-        try (KafkaTopics.Reader out = new KafkaTopics.Reader(kafka.bootstrapServers(), s.outputTopic())) {
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic())) {
             announce(s, v2);
-            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(before));
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(before));
             // some results committed: at least one checkpoint holds state and model version
             await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= before.size() / 2);
 
             cluster.terminateTaskManager(0).get();
             cluster.startTaskManager();
-            KafkaTopics.produce(kafka.bootstrapServers(), s.inputTopic(), Workloads.records(after));
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(after));
 
             await().atMost(Duration.ofSeconds(120)).until(() -> out.poll().size() >= before.size() + after.size());
             Thread.sleep(2000); // anything doubled would show up after the last checkpoint too

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.jobs.inference.InferenceSettings;
 import io.stepwise.jobs.inference.KafkaInference;
-import io.stepwise.jobs.kafka.EmbeddedKafka;
 import io.stepwise.jobs.training.KafkaTraining;
-import io.stepwise.jobs.training.TrainingOptions;
+import io.stepwise.jobs.training.TrainingSettings;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.ModelKind;
 import io.stepwise.model.TaggerModel;
@@ -31,8 +31,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,34 +51,28 @@ class TrainingEndToEndTest {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
 
     @TempDir
     Path modelDir;
 
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = EmbeddedKafka.start(null);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
     @Test
     void examplesInVersionsOutAndTheRunningInferenceJobSwitchesToThemWithNothingLost(@InjectMiniCluster MiniCluster cluster) throws Exception {
-        String bootstrap = kafka.bootstrapServers();
+        String bootstrap = KAFKA.bootstrapServers();
         TaggerModel v1 = Workloads.tagger(1, 11);
         byte[] v1File = ModelFile.toBytes(v1);
         // short checkpoint intervals: results and announcements become visible as checkpoints complete
-        KafkaInference.Settings infer = KafkaInference.Settings.of(bootstrap, "side-in", "side-out", "side-models")
-                .withGroupId("side-infer").withCheckpointInterval(Duration.ofMillis(500)).withInitialModel(v1File);
-        TrainingOptions options = TrainingOptions.builder(ModelKind.TAGGER, "tagger", modelDir.toUri().toString())
-                .startModel(v1File).publishEvery(80).evalFraction(0.25).round(15, Duration.ofSeconds(20))
-                .training(8, 0.02, 1).build();
-        KafkaTraining.Settings train = KafkaTraining.Settings.of(bootstrap, "side-examples", "side-models", options)
-                .withGroupId("side-train").withCheckpointInterval(Duration.ofMillis(500));
+        InferenceSettings.Builder ib = InferenceSettings.builder().bootstrap(bootstrap).inputTopic("side-in").outputTopic("side-out")
+                .modelTopic("side-models").initialModel(v1File);
+        ib.kafka().groupId("side-infer").checkpointInterval(Duration.ofMillis(500));
+        InferenceSettings infer = ib.build();
+        TrainingSettings.Builder tb = TrainingSettings.builder().bootstrap(bootstrap).examplesTopic("side-examples").modelTopic("side-models")
+                .kind(ModelKind.TAGGER).name("tagger").modelDir(modelDir.toUri().toString())
+                .startModel(v1File).publishEvery(80).evalFraction(0.25).roundEpochs(15).roundBudget(Duration.ofSeconds(20))
+                .batchSize(8).learningRate(0.02).minCount(1);
+        tb.kafka().groupId("side-train").checkpointInterval(Duration.ofMillis(500));
+        TrainingSettings train = tb.build();
 
         // 1. start both jobs
         StreamExecutionEnvironment inferEnv = StreamExecutionEnvironment.getExecutionEnvironment();

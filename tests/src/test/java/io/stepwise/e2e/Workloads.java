@@ -25,6 +25,17 @@ final class Workloads {
                 Vocabulary.closed(List.of("DET", "NOUN", "VERB", "ADJ", "ADV", "CCONJ", "PRON")), 8, 12, 1).initRandom(seed);
     }
 
+    /** A streaming tagger: character features, decoding delay 2, lower-cased lookup. */
+    static TaggerModel streamingTagger(int version, long seed) {
+        java.util.Set<String> chars = new java.util.TreeSet<>();
+        WORDS.forEach(w -> w.codePoints().forEach(cp -> chars.add(new String(Character.toChars(cp)))));
+        return new TaggerModel(new ModelMeta("tagger", version, Map.of()), Vocabulary.withUnknown(
+                WORDS.stream().map(w -> w.toLowerCase(java.util.Locale.ROOT)).distinct().toList()),
+                Vocabulary.closed(List.of("DET", "NOUN", "VERB", "ADJ", "ADV", "CCONJ", "PRON")),
+                Vocabulary.withUnknown(new ArrayList<>(chars)),
+                new io.stepwise.model.TaggerShape(8, 12, 1, 4, 5, 12, 2, true)).initRandom(seed);
+    }
+
     static SumModel sum(int version, long seed) {
         return new SumModel(new ModelMeta("sum", version, Map.of()), 10, 1, 100f, 100f).initRandom(seed);
     }

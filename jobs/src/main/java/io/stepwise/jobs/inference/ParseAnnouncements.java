@@ -18,10 +18,10 @@ public class ParseAnnouncements extends ProcessFunction<RawRecord, ModelAnnounce
     @Override
     public void processElement(RawRecord r, Context ctx, Collector<ModelAnnouncement> out) {
         try {
-            out.collect(ModelAnnouncement.parse(r.value()));
+            out.collect(ModelAnnouncement.parse(r.text()));
         } catch (InvalidElementException bad) {
             LOG.warn("ignoring model-topic record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), bad.getMessage());
-            ctx.output(RunningInference.DEAD_LETTERS, DeadLetter.of(r, bad.getMessage()).keyed(r.key()));
+            ctx.output(InferenceJob.DEAD_LETTERS, DeadLetter.of(r, bad.getMessage()).keyed(r.key()));
         }
     }
 }

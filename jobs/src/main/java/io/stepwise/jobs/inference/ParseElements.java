@@ -30,10 +30,10 @@ public class ParseElements extends ProcessFunction<RawRecord, SourcedElement> {
     public void processElement(RawRecord r, Context ctx, Collector<SourcedElement> out) {
         Element e;
         try {
-            e = ElementCodec.parse(r.value());
+            e = ElementCodec.parse(r.text());
         } catch (InvalidElementException bad) {
             invalid.inc();
-            ctx.output(RunningInference.DEAD_LETTERS, DeadLetter.of(r, bad.getMessage()).keyed(r.key()));
+            ctx.output(InferenceJob.DEAD_LETTERS, DeadLetter.of(r, bad.getMessage()).keyed(r.key()));
             return;
         }
         if (e.ts() == null && r.timestamp() >= 0) {

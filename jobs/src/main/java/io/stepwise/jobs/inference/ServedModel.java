@@ -1,9 +1,12 @@
 package io.stepwise.jobs.inference;
 
 import io.stepwise.lstm.LstmConfig;
+import io.stepwise.lstm.LstmState;
+import io.stepwise.model.Input;
 import io.stepwise.model.Model;
-import io.stepwise.model.SumModel;
+import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
+import java.util.List;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.Result;
 
@@ -12,22 +15,31 @@ import io.stepwise.wire.Result;
  * stamped with the version. Holds the model's stepper (packed weights and scratch), so one
  * instance serves all streams of one parallel instance, one element at a time.
  *
- * <p>The step reads and writes the stream's state in place; an element of the wrong kind for
- * the model is refused before the state is touched.
+ * <p>Whatever depends on the model's kind (what an element must carry, what a step predicts) the
+ * model answers; this class only moves elements in and results out, and keeps the exact running
+ * sum beside a learned one. The step reads and writes the stream's state in place; an element the
+ * model cannot take is refused before the state is touched.
  */
-public abstract sealed class ServedModel permits ServedModel.Tagger, ServedModel.Sum {
+public final class ServedModel {
 
     private final Model model;
+    private final Model.Stepper stepper;
+    private final Model.BatchStepper batch;
+    /** A delayed tagger's decoding; null for a model whose results are final at once. */
+    private final DelayedTags delayed;
+    private Input[] inputs = new Input[0];
+    private LstmState[] lstmStates = new LstmState[0];
+    private Prediction[] predictions = new Prediction[0];
 
-    ServedModel(Model model) {
+    private ServedModel(Model model) {
         this.model = model;
+        this.stepper = model.newStepper();
+        this.batch = model.newBatchStepper();
+        this.delayed = model instanceof TaggerModel t && t.delay() > 0 ? new DelayedTags(t) : null;
     }
 
     public static ServedModel of(Model model) {
-        if (model instanceof TaggerModel t) {
-            return new Tagger(t);
-        }
-        return new Sum((SumModel) model);
+        return new ServedModel(model);
     }
 
     public Model model() {
@@ -42,70 +54,61 @@ public abstract sealed class ServedModel permits ServedModel.Tagger, ServedModel
         return model.lstmConfig();
     }
 
-    /** Runs one step for {@code e} on {@code state}; throws IllegalArgumentException for an element of the wrong kind. */
-    public abstract Result step(Element e, StreamState state);
+    /**
+     * Steps {@code n} streams at once, {@code elements[i]} on {@code states[i]}, with one product per
+     * layer for all of them; every element must be one this model takes (checked before, with
+     * {@link Model#refusal}). Writes each element's results to {@code results[i]}: its own result,
+     * and for a delayed tagger the final tag of the word its arrival settles.
+     */
+    public void stepBatch(Element[] elements, StreamState[] states, int n, List<Result>[] results) {
+        if (inputs.length < n) {
+            inputs = new Input[n];
+            lstmStates = new LstmState[n];
+            predictions = new Prediction[n];
+        }
+        for (int i = 0; i < n; i++) {
+            inputs[i] = elements[i].input();
+            lstmStates[i] = states[i].lstm();
+        }
+        batch.step(inputs, lstmStates, n, predictions);
+        for (int i = 0; i < n; i++) {
+            Element e = elements[i];
+            if (e.value() != null) {
+                states[i].exactSum += e.value();
+            }
+            results[i] = delayed != null ? delayed.after(e, (Prediction.Tag) predictions[i], states[i])
+                    : List.of(Result.of(e, predictions[i], states[i].exactSum, model.name(), version()));
+        }
+    }
+
+    /**
+     * The end of a stream's sequence, or of the stream: the final tags of the words still waiting
+     * (a delayed tagger), none left waiting. Empty for every other model.
+     */
+    public List<Result> end(String stream, StreamState state) {
+        if (state.waiting() == 0) {
+            return List.of();
+        }
+        if (delayed == null || !state.fits(config())) {
+            return DelayedTags.settleAsGiven(stream, state, model.name(), state.version);
+        }
+        return delayed.flush(stream, state);
+    }
 
     /**
      * Recomputes {@code state}'s {@code (h, c)} under this version from the inputs it remembers
      * (update policy rewarm): from zero, one step per remembered input, no results.
      */
-    public abstract void rewarm(StreamState state);
-
-    static final class Tagger extends ServedModel {
-        private final TaggerModel.Stepper stepper;
-
-        Tagger(TaggerModel model) {
-            super(model);
-            this.stepper = model.newStepper();
-        }
-
-        @Override
-        public Result step(Element e, StreamState state) {
-            if (e.token() == null) {
-                throw new IllegalArgumentException("model " + model().name() + " is a tagger and takes tokens; got a value");
-            }
-            TaggerModel.Tagged t = stepper.step(e.token(), state.lstm());
-            return new Result.Tag(e.stream(), e.seq(), e.ts(), e.token(), t.tag(), t.probability(),
-                    model().name(), version());
-        }
-
-        @Override
-        public void rewarm(StreamState state) {
-            state.zero(config());
-            if (state.recentTokens != null) {
-                for (String token : state.recentTokens) {
-                    stepper.step(token, state.lstm());
-                }
+    public void rewarm(StreamState state) {
+        state.zero(config());
+        if (state.recentTokens != null) {
+            for (String token : state.recentTokens) {
+                stepper.step(Input.token(token), state.lstm());
             }
         }
-    }
-
-    static final class Sum extends ServedModel {
-        private final SumModel.Stepper stepper;
-
-        Sum(SumModel model) {
-            super(model);
-            this.stepper = model.newStepper();
-        }
-
-        @Override
-        public Result step(Element e, StreamState state) {
-            if (e.value() == null) {
-                throw new IllegalArgumentException("model " + model().name() + " sums numbers and takes values; got a token");
-            }
-            double estimate = stepper.step(e.value(), state.lstm());
-            state.exactSum += e.value();
-            return new Result.Sum(e.stream(), e.seq(), e.ts(), e.value(), estimate, state.exactSum,
-                    model().name(), version());
-        }
-
-        @Override
-        public void rewarm(StreamState state) {
-            state.zero(config());
-            if (state.recentValues != null) {
-                for (double v : state.recentValues) {
-                    stepper.step(v, state.lstm());
-                }
+        if (state.recentValues != null) {
+            for (double v : state.recentValues) {
+                stepper.step(Input.value(v), state.lstm());
             }
         }
     }

@@ -28,6 +28,18 @@ public class StreamState {
      */
     public String[] recentTokens;
     public double[] recentValues;
+    /**
+     * A delayed tagger's words still waiting for their final tag, oldest first (null: none): each
+     * word's seq and ts as it came (null where absent), its token, the tag it was given at once, and
+     * the top LSTM hidden state after it ({@code waitingH}, [words][hidden]), which the delayed heads
+     * read beside a later word's.
+     */
+    public Long[] waitingSeq;
+    public Long[] waitingTs;
+    public String[] waitingTokens;
+    public String[] waitingTags;
+    public float[] waitingP;
+    public float[] waitingH;
 
     public StreamState() {
     }
@@ -41,9 +53,15 @@ public class StreamState {
         return s;
     }
 
+    /** The view {@link #lstm()} made last; not part of the state (transient), rebuilt when {@link #hc} changes. */
+    private transient LstmState view;
+
     /** A view of {@link #hc} as an LSTM state; steps update {@link #hc} in place through it. */
     public LstmState lstm() {
-        return new LstmState(layers, hidden, hc);
+        if (view == null || view.values() != hc) {
+            view = new LstmState(layers, hidden, hc);
+        }
+        return view;
     }
 
     public boolean fits(LstmConfig config) {
@@ -78,6 +96,21 @@ public class StreamState {
         layers = config.numLayers();
         hidden = config.hiddenSize();
         hc = new float[2 * layers * hidden];
+    }
+
+    /** How many words wait for their final tag. */
+    public int waiting() {
+        return waitingTokens == null ? 0 : waitingTokens.length;
+    }
+
+    /** Forgets the waiting words (after their final tags went out). */
+    public void clearWaiting() {
+        waitingSeq = null;
+        waitingTs = null;
+        waitingTokens = null;
+        waitingTags = null;
+        waitingP = null;
+        waitingH = null;
     }
 
     /** Starts the stream over under another architecture: zero state, no running sum. */

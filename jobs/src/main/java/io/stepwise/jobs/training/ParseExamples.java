@@ -32,7 +32,7 @@ public class ParseExamples extends ProcessFunction<RawRecord, LabelledExample> {
     public void processElement(RawRecord r, Context ctx, Collector<LabelledExample> out) {
         String error;
         try {
-            LabelledExample e = LabelledExample.parse(r.value());
+            LabelledExample e = LabelledExample.parse(r.text());
             if (e.kind() == kind) {
                 out.collect(e);
                 return;

@@ -14,7 +14,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The side training job: labelled examples from a source, parsed (bad ones to dead letters), kept
- * and trained on by one {@link ModelTrainer}, new model versions announced to a sink (key = model
+ * and trained on by one {@link TrainAndPublish}, new model versions announced to a sink (key = model
  * name) for the inference jobs to pick up. The job takes its source and sinks from outside, so the
  * same job runs on Kafka and in a test.
  */
@@ -25,9 +25,9 @@ public final class TrainingJob {
     private final Source<RawRecord, ?, ?> examples;
     private final Sink<KeyedJson> modelVersions;
     private final Sink<KeyedJson> deadLetters;
-    private final TrainingOptions options;
+    private final TrainingSettings options;
 
-    public TrainingJob(Source<RawRecord, ?, ?> examples, Sink<KeyedJson> modelVersions, Sink<KeyedJson> deadLetters, TrainingOptions options) {
+    public TrainingJob(Source<RawRecord, ?, ?> examples, Sink<KeyedJson> modelVersions, Sink<KeyedJson> deadLetters, TrainingSettings options) {
         this.examples = examples;
         this.modelVersions = modelVersions;
         this.deadLetters = deadLetters;
@@ -48,7 +48,7 @@ public final class TrainingJob {
         // one model, one trainer: every example goes to the same key and the one parallel instance
         SingleOutputStreamOperator<KeyedJson> versions = parsed
                 .keyBy(new ModelName(options.name()))
-                .process(new ModelTrainer(options)).uid(prefix + "model-trainer").name("model trainer")
+                .process(new TrainAndPublish(options)).uid(prefix + "model-trainer").name("model trainer")
                 .setParallelism(1).setMaxParallelism(1);
         versions.sinkTo(modelVersions).uid(prefix + "model-versions-sink").name("model versions").setParallelism(1);
         parsed.getSideOutput(DEAD_LETTERS).sinkTo(deadLetters).uid(prefix + "example-dead-letters-sink").name("dead letters");

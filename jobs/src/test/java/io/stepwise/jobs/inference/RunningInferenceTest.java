@@ -21,10 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +35,7 @@ class RunningInferenceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration IDLE = Duration.ofMinutes(5);
 
-    private KeyedBroadcastOperatorTestHarness<String, SourcedElement, ModelAnnouncement, KeyedJson> harness;
+    private KeyedTwoInputStreamOperatorTestHarness<String, SourcedElement, ModelAnnouncement, KeyedJson> harness;
 
     static TaggerModel tagger(int version, long seed) {
         TaggerModel m = new TaggerModel(new ModelMeta("tagger", version, Map.of()),
@@ -55,11 +53,33 @@ class RunningInferenceTest {
         return ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
     }
 
-    private void open(InferenceOptions options, Model initial) throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new RunningInference(options, initial == null ? null : ModelFile.toBytes(initial)),
-                SourcedElement::stream, Types.STRING, RunningInference.MODEL_VERSIONS);
+    /** The operator on a harness; unless the test says otherwise, each element is stepped as it comes (batch size 1). */
+    private void open(ServingSettings options, Model initial) throws Exception {
+        harness = harness(options, initial);
         harness.open();
+    }
+
+    private static ServingSettings.Builder unbatched() {
+        return ServingSettings.builder().batchSize(1);
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<String, SourcedElement, ModelAnnouncement, KeyedJson> harness(
+            ServingSettings options, Model initial) throws Exception {
+        // the second input is broadcast: no key
+        return new KeyedTwoInputStreamOperatorTestHarness<>(
+                new RunningInference(options, initial == null ? null : ModelFile.toBytes(initial)),
+                SourcedElement::stream, null, Types.STRING);
+    }
+
+    private void announce(ModelAnnouncement a) throws Exception {
+        harness.processElement2(new StreamRecord<>(a));
+    }
+
+    private List<Integer> keptVersions() throws Exception {
+        List<Integer> kept = new ArrayList<>();
+        harness.getOperator().getOperatorStateBackend().getBroadcastState(ModelVersions.FILES).entries()
+                .forEach(e -> kept.add(e.getKey()));
+        return kept;
     }
 
     @AfterEach
@@ -83,12 +103,12 @@ class RunningInferenceTest {
 
     /** Entries across all keyed states (the stream state and the pending buffer). */
     private int keyedStateEntries() {
-        return ((HeapKeyedStateBackend<?>) harness.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
+        return harness.numKeyedStateEntries();
     }
 
     private void send(SourcedElement... es) throws Exception {
         for (SourcedElement e : es) {
-            harness.processElement(new StreamRecord<>(e));
+            harness.processElement1(new StreamRecord<>(e));
         }
     }
 
@@ -102,7 +122,7 @@ class RunningInferenceTest {
 
     private List<JsonNode> deadLetters() throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        var side = harness.getSideOutput(RunningInference.DEAD_LETTERS);
+        var side = harness.getSideOutput(InferenceJob.DEAD_LETTERS);
         if (side != null) {
             for (StreamRecord<KeyedJson> r : side) {
                 out.add(JSON.readTree(r.getValue().json()));
@@ -122,7 +142,7 @@ class RunningInferenceTest {
     @Test
     void interleavedStreamsEachGetTheirOwnStateAndMatchTheOfflinePrediction() throws Exception {
         TaggerModel m = tagger(1, 7);
-        open(InferenceOptions.defaults(), m);
+        open(unbatched().build(), m);
 
         send(token("a", 1, "the"), token("b", 1, "a"), token("a", 2, "dog"), token("b", 2, "cat"),
                 token("a", 3, "ate"), token("b", 3, "ate"), token("a", 4, "zebra"));
@@ -144,7 +164,7 @@ class RunningInferenceTest {
     @Test
     void anEndMarkerResetsTheStreamAndLeavesNothingBehind() throws Exception {
         TaggerModel m = tagger(1, 7);
-        open(InferenceOptions.defaults(), m);
+        open(unbatched().build(), m);
 
         send(token("a", 1, "the"), token("a", 2, "dog"), end("a", 3));
         assertThat(keyedStateEntries()).isZero();
@@ -158,7 +178,7 @@ class RunningInferenceTest {
     @Test
     void duplicatesAreDroppedAndDoNotChangeLaterResults() throws Exception {
         SumModel m = sum(1, 6, 3);
-        open(InferenceOptions.defaults(), m);
+        open(unbatched().build(), m);
 
         send(value("s", 1, 10), value("s", 2, 20), value("s", 2, 20), value("s", 1, 10), value("s", 3, 30));
 
@@ -174,7 +194,7 @@ class RunningInferenceTest {
     @Test
     void anIdleStreamLosesItsStateAndStartsFresh() throws Exception {
         SumModel m = sum(1, 6, 3);
-        open(InferenceOptions.defaults().withIdleTimeout(IDLE), m);
+        open(unbatched().idleTimeout(IDLE).build(), m);
 
         harness.setProcessingTime(1_000);
         send(value("s", 1, 5));
@@ -195,10 +215,10 @@ class RunningInferenceTest {
     void aNewVersionIsServedForNewElementsWithoutARestart() throws Exception {
         TaggerModel v1 = tagger(1, 7);
         TaggerModel v2 = tagger(2, 99);
-        open(InferenceOptions.defaults(), v1);
+        open(unbatched().build(), v1);
 
         send(token("a", 1, "the"));
-        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        announce(announce(v2));
         send(token("b", 1, "the"), token("b", 2, "cat"));
 
         List<JsonNode> out = results();
@@ -210,8 +230,8 @@ class RunningInferenceTest {
     @Test
     void badAnnouncementsAreRejectedAndThePreviousVersionKeepsServing() throws Exception {
         TaggerModel v2 = tagger(2, 7);
-        open(InferenceOptions.defaults(), null);
-        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        open(unbatched().build(), null);
+        announce(announce(v2));
 
         ModelAnnouncement older = announce(tagger(1, 8));
         ModelAnnouncement good = announce(tagger(3, 9));
@@ -219,7 +239,7 @@ class RunningInferenceTest {
         ModelAnnouncement wrongKind = announce(new SumModel(new ModelMeta("tagger", 4, Map.of()), 4, 1, 1f, 1f).initRandom(1));
         ModelAnnouncement unreadable = ModelAnnouncement.at("tagger", 5, "file:///nonexistent/tagger-v5.stepwise", "a".repeat(64));
         for (ModelAnnouncement bad : List.of(older, wrongSha, wrongKind, unreadable)) {
-            harness.processBroadcastElement(new StreamRecord<>(bad));
+            announce(bad);
         }
         send(token("a", 1, "dog"));
 
@@ -229,21 +249,19 @@ class RunningInferenceTest {
                 .anyMatch(e -> e.contains("SHA-256 mismatch"))
                 .anyMatch(e -> e.contains("sum model"))
                 .anyMatch(e -> e.contains("tagger-v5.stepwise"));
-        List<Integer> kept = new ArrayList<>();
-        harness.getBroadcastState(RunningInference.MODEL_VERSIONS).entries().forEach(e -> kept.add(e.getKey()));
-        assertThat(kept).containsExactly(2);
+        assertThat(keptVersions()).containsExactly(2);
     }
 
     @Test
     void elementsWaitForTheFirstVersionAndAreThenProcessedInOrder() throws Exception {
         TaggerModel m = tagger(1, 7);
-        open(InferenceOptions.defaults().withMaxPendingPerStream(3), null);
+        open(unbatched().maxPendingPerStream(3).build(), null);
 
         send(token("a", 1, "the"), token("a", 2, "dog"), token("b", 1, "a"), token("a", 3, "ate"), token("a", 4, "apple"));
         assertThat(results()).isEmpty();
         assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.get("error").asText()).contains("no model version"));
 
-        harness.processBroadcastElement(new StreamRecord<>(announce(m)));
+        announce(announce(m));
 
         List<JsonNode> out = results();
         assertThat(out.stream().filter(r -> r.get("stream").asText().equals("a")).map(r -> r.get("tag").asText()))
@@ -254,7 +272,7 @@ class RunningInferenceTest {
     @Test
     void anElementOfTheWrongKindIsDeadLetteredAndTheStreamContinues() throws Exception {
         SumModel m = sum(1, 6, 3);
-        open(InferenceOptions.defaults(), m);
+        open(unbatched().build(), m);
 
         send(value("s", 1, 10), token("s", 2, "dog"), value("s", 3, 5));
 
@@ -264,10 +282,10 @@ class RunningInferenceTest {
 
     @Test
     void aVersionWithAnotherHiddenSizeResetsTheStreamsItMeets() throws Exception {
-        open(InferenceOptions.defaults(), sum(1, 6, 3));
+        open(unbatched().build(), sum(1, 6, 3));
         send(value("s", 1, 10));
         SumModel wider = sum(2, 9, 4);
-        harness.processBroadcastElement(new StreamRecord<>(announce(wider)));
+        announce(announce(wider));
 
         send(value("s", 2, 7));
 
@@ -282,10 +300,10 @@ class RunningInferenceTest {
     void pinFinishesASentenceOnTheVersionItStartedWithAndStartsNewOnesOnTheNewest() throws Exception {
         TaggerModel v1 = tagger(1, 7);
         TaggerModel v2 = tagger(2, 99);
-        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.PIN), v1);
+        open(unbatched().updatePolicy(UpdatePolicy.PIN).build(), v1);
 
         send(token("a", 1, "the"), token("a", 2, "dog"));
-        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        announce(announce(v2));
         send(token("a", 3, "ate"), token("b", 1, "the"), end("a", 4), token("a", 5, "cat"));
 
         List<JsonNode> out = results();
@@ -299,10 +317,10 @@ class RunningInferenceTest {
     void switchKeepsTheStateAndContinuesWithTheNewWeightsAtOnce() throws Exception {
         TaggerModel v1 = tagger(1, 7);
         TaggerModel v2 = tagger(2, 99);
-        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.SWITCH), v1);
+        open(unbatched().updatePolicy(UpdatePolicy.SWITCH).build(), v1);
 
         send(token("a", 1, "the"), token("a", 2, "dog"));
-        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        announce(announce(v2));
         send(token("a", 3, "ate"));
 
         // independently: (h, c) after v1 stepped "the dog", then one v2 step
@@ -320,10 +338,10 @@ class RunningInferenceTest {
     void rewarmRecomputesTheStateFromTheLastElementsUnderTheNewVersion() throws Exception {
         SumModel v1 = sum(1, 6, 3);
         SumModel v2 = sum(2, 6, 4);
-        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.REWARM).withRewarmWindow(3), v1);
+        open(unbatched().updatePolicy(UpdatePolicy.REWARM).rewarmWindow(3).build(), v1);
 
         send(value("m", 1, 10), value("m", 2, 20), value("m", 3, 30), value("m", 4, 40));
-        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        announce(announce(v2));
         send(value("m", 5, 50));
 
         JsonNode last = results().get(4);
@@ -335,24 +353,153 @@ class RunningInferenceTest {
 
     @Test
     void sumsRewarmAndTaggersPinByDefault() {
-        assertThat(InferenceOptions.defaults().policyFor(io.stepwise.model.ModelKind.SUM)).isEqualTo(UpdatePolicy.REWARM);
-        assertThat(InferenceOptions.defaults().policyFor(io.stepwise.model.ModelKind.TAGGER)).isEqualTo(UpdatePolicy.PIN);
+        assertThat(ServingSettings.defaults().policyFor(io.stepwise.model.ModelKind.SUM)).isEqualTo(UpdatePolicy.REWARM);
+        assertThat(ServingSettings.defaults().policyFor(io.stepwise.model.ModelKind.TAGGER)).isEqualTo(UpdatePolicy.PIN);
     }
 
     @Test
     void aPinnedVersionNoLongerKeptGivesWayToTheNewest() throws Exception {
         TaggerModel v1 = tagger(1, 7);
         TaggerModel v2 = tagger(2, 99);
-        open(InferenceOptions.defaults().withUpdatePolicy(UpdatePolicy.PIN).withKeptVersions(1), null);
-        harness.processBroadcastElement(new StreamRecord<>(announce(v1)));
+        open(unbatched().updatePolicy(UpdatePolicy.PIN).keptVersions(1).build(), null);
+        announce(announce(v1));
 
         send(token("a", 1, "the"));
-        harness.processBroadcastElement(new StreamRecord<>(announce(v2)));
+        announce(announce(v2));
         send(token("a", 2, "dog"));
 
         assertThat(results()).extracting(r -> r.get("version").asInt()).containsExactly(1, 2);
-        List<Integer> kept = new ArrayList<>();
-        harness.getBroadcastState(RunningInference.MODEL_VERSIONS).entries().forEach(e -> kept.add(e.getKey()));
-        assertThat(kept).containsExactly(2);
+        assertThat(keptVersions()).containsExactly(2);
+    }
+
+    // ---- micro-batches: many streams stepped together, never held across a checkpoint ----
+
+    private static ServingSettings batched(int size) {
+        return ServingSettings.builder().batchSize(size).maxBatchDelay(Duration.ofMillis(10)).build();
+    }
+
+    /** The elements' results one by one, from an unbatched operator: what a batch must reproduce. */
+    private static List<JsonNode> unbatchedResults(Model m, SourcedElement... es) throws Exception {
+        var h = harness(unbatched().build(), m);
+        h.open();
+        for (SourcedElement e : es) {
+            h.processElement1(new StreamRecord<>(e));
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (KeyedJson k : h.extractOutputValues()) {
+            out.add(JSON.readTree(k.json()));
+        }
+        h.close();
+        return out;
+    }
+
+    private static void assertSameResults(List<JsonNode> actual, List<JsonNode> expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            JsonNode a = actual.get(i);
+            JsonNode e = expected.get(i);
+            assertThat(a.get("stream")).isEqualTo(e.get("stream"));
+            assertThat(a.get("seq")).isEqualTo(e.get("seq"));
+            if (e.has("tag")) {
+                assertThat(a.get("tag")).as("%s", e).isEqualTo(e.get("tag"));
+                assertThat(a.get("p").asDouble()).isCloseTo(e.get("p").asDouble(), org.assertj.core.data.Offset.offset(1e-5));
+            } else {
+                assertThat(a.get("exact").asDouble()).isEqualTo(e.get("exact").asDouble());
+                assertThat(a.get("sum").asDouble()).isCloseTo(e.get("sum").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(e.get("sum").asDouble()))));
+            }
+        }
+    }
+
+    @Test
+    void aBatchWaitsAtMostTheDelayAndGivesWhatSingleStepsGive() throws Exception {
+        TaggerModel m = tagger(1, 7);
+        SourcedElement[] es = {token("a", 1, "the"), token("b", 1, "a"), token("c", 1, "cat")};
+        open(batched(8), m);
+        harness.setProcessingTime(100);
+
+        send(es);
+        assertThat(results()).as("the batch is not full and its delay has not passed").isEmpty();
+        harness.setProcessingTime(110);
+
+        assertSameResults(results(), unbatchedResults(m, es));
+    }
+
+    @Test
+    void aFullBatchIsSteppedAtOnceAndTwoElementsOfAStreamGoInOrder() throws Exception {
+        SumModel m = sum(1, 6, 3);
+        SourcedElement[] es = {value("a", 1, 10), value("b", 1, -4), value("a", 2, 20), value("c", 1, 7), value("a", 3, 30),
+            value("b", 2, 5)};
+        open(batched(es.length), m);
+
+        send(es);
+
+        List<JsonNode> out = results();
+        assertThat(out).extracting(r -> r.get("stream").asText() + r.get("seq").asInt())
+                .as("every stream's results in arrival order").containsSubsequence("a1", "a2", "a3").containsSubsequence("b1", "b2");
+        List<JsonNode> expected = unbatchedResults(m, es);
+        java.util.Comparator<JsonNode> byKey = java.util.Comparator.comparing(r -> r.get("stream").asText() + r.get("seq").asInt());
+        assertSameResults(out.stream().sorted(byKey).toList(), expected.stream().sorted(byKey).toList());
+    }
+
+    @Test
+    void noElementWaitsAcrossACheckpointAndARestoreContinuesEveryStream() throws Exception {
+        TaggerModel m = tagger(1, 7);
+        SourcedElement[] first = {token("a", 1, "the"), token("b", 1, "a"), token("a", 2, "dog")};
+        SourcedElement[] second = {token("a", 3, "ate"), token("b", 2, "cat")};
+        open(batched(100), m);
+
+        send(first);
+        assertThat(results()).isEmpty();
+        // as a task does: the operator's pre-barrier hook, then the snapshot
+        harness.prepareSnapshotPreBarrier(1);
+        var snapshot = harness.snapshot(1, 5);
+        List<JsonNode> beforeBarrier = results();
+        assertThat(beforeBarrier).as("stepped before the barrier, so in the checkpoint's state").hasSize(3);
+        harness.close();
+
+        harness = harness(batched(100), m);
+        harness.initializeState(snapshot);
+        harness.open();
+        send(second);
+        harness.endAllInputs();
+
+        List<JsonNode> all = new ArrayList<>(beforeBarrier);
+        all.addAll(results());
+        SourcedElement[] everything = {first[0], first[1], first[2], second[0], second[1]};
+        assertSameResults(all, unbatchedResults(m, everything));
+    }
+
+    @Test
+    void aWatermarkAndANewVersionStepWhatWaitsFirst() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        open(batched(100), v1);
+
+        send(token("a", 1, "the"));
+        harness.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(1));
+        assertThat(results()).hasSize(1);
+
+        send(token("b", 1, "the"));
+        announce(announce(tagger(2, 99)));
+        assertThat(results()).extracting(r -> r.get("version").asInt()).as("b1 came before v2").containsExactly(1, 1);
+    }
+
+    @Test
+    void overARecordingAVersionAnnouncedLateStillAppliesOnlyFromItsOwnTime() throws Exception {
+        TaggerModel v1 = tagger(1, 7);
+        TaggerModel v2 = tagger(2, 99);
+        // the broadcast side lags: the elements arrive before the announcement that precedes some of them
+        open(unbatched().alignToEventTime(true).updatePolicy(UpdatePolicy.SWITCH).build(), v1);
+
+        harness.processElement1(token("a", 1, "the"), 10);
+        harness.processElement1(token("a", 2, "dog"), 20);
+        harness.processElement1(token("b", 1, "cat"), 30);
+        harness.processWatermark1(new org.apache.flink.streaming.api.watermark.Watermark(40));
+        assertThat(results()).as("input 2's watermark holds them back").isEmpty();
+        harness.processElement2(announce(v2), 25);
+        harness.processWatermark2(new org.apache.flink.streaming.api.watermark.Watermark(40));
+
+        assertThat(results()).extracting(r -> r.get("stream").asText() + r.get("seq").asInt() + "@v" + r.get("version").asInt())
+                .containsExactlyInAnyOrder("a1@v1", "a2@v1", "b1@v2");
     }
 }

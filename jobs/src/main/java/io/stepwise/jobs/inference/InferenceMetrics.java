@@ -1,0 +1,69 @@
+package io.stepwise.jobs.inference;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Meter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/** The inference operator's metrics, under its metric group (README, "Metrics to watch"). */
+final class InferenceMetrics {
+
+    /** Why a micro-batch was stepped. */
+    enum FlushCause {
+        FULL, TIMER, CHECKPOINT, WATERMARK, ANNOUNCEMENT, END_OF_INPUT, FIRST_VERSION
+    }
+
+    final Meter elementsIn;
+    final Meter resultsOut;
+    final Counter duplicates;
+    final Counter deadLetters;
+    final Counter rejectedModels;
+    final Counter stateResets;
+    final Counter expiredStreams;
+    final Counter expiredWaitingTags;
+    final Counter rewarmed;
+    final Counter pinnedEvicted;
+    final Histogram stepMicros;
+    final Histogram batchFill;
+    private final Map<FlushCause, Counter> flushes = new EnumMap<>(FlushCause.class);
+    long activeStreams;
+
+    InferenceMetrics(MetricGroup g, IntSupplier version) {
+        elementsIn = g.meter("elementsInPerSecond", new MeterView(60));
+        resultsOut = g.meter("resultsOutPerSecond", new MeterView(60));
+        duplicates = g.counter("duplicatesDropped");
+        deadLetters = g.counter("deadLettered");
+        rejectedModels = g.counter("modelVersionsRejected");
+        stateResets = g.counter("stateResets");
+        expiredStreams = g.counter("streamsExpired");
+        expiredWaitingTags = g.counter("waitingTagsFinalOnExpiry");
+        rewarmed = g.counter("streamsRewarmed");
+        pinnedEvicted = g.counter("pinnedVersionsEvicted");
+        stepMicros = g.histogram("stepLatencyMicros", new DescriptiveStatisticsHistogram(10_000));
+        batchFill = g.histogram("batchFill", new DescriptiveStatisticsHistogram(10_000));
+        for (FlushCause c : FlushCause.values()) {
+            flushes.put(c, g.counter("batchFlushes" + camel(c)));
+        }
+        g.gauge("activeStreams", () -> Math.max(0, activeStreams));
+        g.gauge("modelVersion", version::getAsInt);
+    }
+
+    void flushed(FlushCause cause, int elements) {
+        flushes.get(cause).inc();
+        batchFill.update(elements);
+    }
+
+    /** {@code END_OF_INPUT} as {@code EndOfInput}, for a metric name. */
+    private static String camel(FlushCause c) {
+        StringBuilder s = new StringBuilder();
+        for (String part : c.name().split("_")) {
+            s.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return s.toString();
+    }
+}
