@@ -60,6 +60,38 @@ final class MultiScaleIntegrators {
         }
     }
 
+    /**
+     * Whether {@code model}'s LSTM is such cells: one layer, no recurrent weights, the input, forget
+     * and output gates without input weights, and the cell candidate without bias, so that every
+     * cell's state is a function of the stream's total alone. Only the weights are read, so a model
+     * keeps the property through a model file and a PyTorch round trip.
+     */
+    static boolean holds(SumModel model) {
+        LstmConfig cfg = model.lstmConfig();
+        if (cfg.numLayers() != 1) {
+            return false;
+        }
+        ParameterSet params = model.parameters();
+        int h = cfg.hiddenSize();
+        float[] wih = params.get(SumModel.LSTM + LstmConfig.weightIh(0)).data();
+        float[] whh = params.get(SumModel.LSTM + LstmConfig.weightHh(0)).data();
+        float[] bih = params.get(SumModel.LSTM + LstmConfig.biasIh(0)).data();
+        float[] bhh = params.get(SumModel.LSTM + LstmConfig.biasHh(0)).data();
+        for (float w : whh) {
+            if (w != 0) {
+                return false;
+            }
+        }
+        // the input size is 1: row j of weight_ih is element j; gates in PyTorch's order i, f, g, o
+        for (int j = 0; j < 4 * h; j++) {
+            boolean candidate = j >= 2 * h && j < 3 * h;
+            if (candidate ? bih[j] != 0 || bhh[j] != 0 : wih[j] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Cell j's gain: log-spaced from MIN_GAIN to MAX_GAIN over the cells, sign alternating. */
     static double gain(int j, int cells) {
         double f = cells == 1 ? 0 : (double) j / (cells - 1);

@@ -28,7 +28,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * weights into a drift that grows with the stream's length, and Adam moves every weight by about
  * its learning rate per step whatever the gradient's size; from the fitted start (hidden 16), 100
  * steps at 1e-7 already cost 0.5% at 1,024, and at 3e-3 (hidden 64) everything. Such a model is
- * not trained further with Adam.
+ * trained further on given sequences by refitting its read-out ({@link #refitReadout}), not by Adam.
  *
  * <p>{@link Recipe#GRADIENT} ({@link #gradientRecipe()}) is the earlier recipe: Adam on fresh
  * sequences with the loss on the running sum at every step. Inputs and targets scaled by 1/3000
@@ -49,7 +49,16 @@ public final class SumTrainer {
          */
         FITTED,
         /** PyTorch's initialisation adjusted to integrate, then Adam steps (a number of them, or minutes). */
-        GRADIENT
+        GRADIENT;
+
+        /**
+         * The recipe a model's weights show: {@link #FITTED} for one layer of multi-scale integrator
+         * cells (constant gates, no recurrent weights; only the read-out was fitted), whichever
+         * file or run it came from, and {@link #GRADIENT} for any other sum model.
+         */
+        public static Recipe of(SumModel model) {
+            return MultiScaleIntegrators.holds(model) ? FITTED : GRADIENT;
+        }
     }
 
     /**
@@ -637,6 +646,57 @@ public final class SumTrainer {
             done += chunk.steps();
         }
         fit.apply(model, fitted ? MultiScaleIntegrators.READOUT_RIDGE : READOUT_RIDGE);
+    }
+
+    /**
+     * Trains a fitted-recipe model further on given sequences the only way that does not undo its
+     * integrators: the LSTM stays as built, and the read-out becomes the least-squares fit of the
+     * sequences' targets on the states the model reaches on them, each sequence run from the zero
+     * state on the inference path and chunk after chunk with its state carried (so a long sequence
+     * costs no more memory than a short one). The loss weights are the gradient path's. The fit sees
+     * only these sequences: totals far beyond theirs are then as good as the cells' linear range and
+     * this fit make them, which a held-out score of such totals is there to show.
+     *
+     * @return the model, its read-out replaced
+     */
+    public SumModel refitReadout(SumModel model, List<SumSequence> sequences) {
+        if (sequences.isEmpty()) {
+            throw new IllegalArgumentException("no training sequences");
+        }
+        ReadoutFit fit = new ReadoutFit(model.lstmConfig().hiddenSize());
+        int chunk = settings.chunkLength();
+        int[] lengths = sequences.stream().mapToInt(SumSequence::length).toArray();
+        // in batches of similar length, as the gradient path pads them; the order does not change the fit
+        for (int[] batch : TaggerTrainer.batches(lengths, settings.batchSize(), new SplittableRandom(settings.seed()))) {
+            int b = batch.length;
+            int longest = 0;
+            for (int i : batch) {
+                longest = Math.max(longest, lengths[i]);
+            }
+            LstmState[] states = new LstmState[b];
+            for (int j = 0; j < b; j++) {
+                states[j] = LstmState.zeros(model.lstmConfig());
+            }
+            for (int first = 0; first < longest; first += chunk) {
+                int steps = Math.min(chunk, longest - first);
+                float[] x = new float[steps * b];
+                float[] y = new float[steps * b];
+                float[] w = new float[steps * b];
+                for (int j = 0; j < b; j++) {
+                    SumSequence s = sequences.get(batch[j]);
+                    for (int t = first; t < Math.min(s.length(), first + steps); t++) {
+                        int r = (t - first) * b + j;
+                        x[r] = (float) (s.values()[t] / model.inputScale());
+                        y[r] = (float) (s.targets()[t] / model.targetScale());
+                        w[r] = lossWeight(t);
+                    }
+                }
+                float[] out = model.packed().forwardSequence(x, steps, b, states);
+                fit.add(out, y, w, steps * b);
+            }
+        }
+        fit.apply(model, MultiScaleIntegrators.READOUT_RIDGE);
+        return model;
     }
 
     /** The curriculum's longest length at this point of the run: geometric growth from startLength. */

@@ -136,6 +136,7 @@ class SumTrainerTest {
 
         assertThat(opts.recipe()).isEqualTo(SumTrainer.Recipe.FITTED);
         assertThat(r.steps()).isZero();
+        assertThat(SumTrainer.Recipe.of(r.model())).as("the weights show the recipe").isEqualTo(SumTrainer.Recipe.FITTED);
         // streams of 1,024 in the fit; sums of 2,048 numbers too
         for (SumEvaluation.Row row : SumEvaluation.evaluate(r.model(), 2048, 100, 98)) {
             assertThat(row.relativeError()).as("length %d", row.length()).isLessThan(1e-3);
@@ -155,5 +156,39 @@ class SumTrainerTest {
         assertThatThrownBy(() -> none.toBuilder().chunkLength(0).build()).hasMessageContaining("chunk length");
         assertThatThrownBy(() -> SumTrainer.gradientRecipe().toBuilder().minutes(-1).build()).hasMessageContaining("positive");
         assertThatThrownBy(() -> none.toBuilder().recipe(null).build()).hasMessageContaining("recipe");
+    }
+
+    @Test
+    void aGradientTrainedModelIsNotTakenForAFittedOne() {
+        SumModel m = new SumTrainer(SumTrainer.gradientRecipe().toBuilder().hiddenSize(8).maxLength(16).build()).newModel(META);
+
+        assertThat(SumTrainer.Recipe.of(m)).isEqualTo(SumTrainer.Recipe.GRADIENT);
+    }
+
+    @Test
+    void refittingAFittedModelsReadoutOnGivenSequencesKeepsItsCellsAndSums() {
+        SumTrainer trainer = new SumTrainer(SumTrainer.Settings.builder().hiddenSize(16).maxLength(512).batchSize(16).chunkLength(64).build());
+        SumModel m = trainer.newModel(META);
+        float[] cells = m.parameters().get("lstm.weight_ih_l0").data().clone();
+        // given sequences: 48 of 100 to 400 numbers, some drifting, their running sums as targets
+        SumData data = new SumData(17);
+        List<SumSequence> given = new java.util.ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            double[] v = data.sequence(100 + 25 * (i % 13), 1.0);
+            for (int k = 0; k < v.length && i % 3 == 0; k++) {
+                v[k] = Math.min(99, v[k] + 20);
+            }
+            given.add(SumSequence.runningSums(v));
+        }
+
+        trainer.refitReadout(m, given);
+
+        assertThat(m.parameters().get("lstm.weight_ih_l0").data()).as("the cells stay as built").containsExactly(cells);
+        assertThat(SumTrainer.Recipe.of(m)).isEqualTo(SumTrainer.Recipe.FITTED);
+        // fresh sequences, longer than any given one (chunks of 64 carried their state)
+        for (SumEvaluation.Row row : SumEvaluation.evaluate(m, 1024, 100, 5)) {
+            assertThat(row.relativeError()).as("length %d", row.length()).isLessThan(2e-3);
+        }
+        assertThatThrownBy(() -> trainer.refitReadout(m, List.of())).hasMessageContaining("no training sequences");
     }
 }
