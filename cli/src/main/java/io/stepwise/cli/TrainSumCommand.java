@@ -7,7 +7,6 @@ import io.stepwise.train.LossCurve;
 import io.stepwise.train.SumData;
 import io.stepwise.train.SumEvaluation;
 import io.stepwise.train.SumTrainer;
-import io.stepwise.train.SumValidRange;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -149,7 +148,7 @@ public final class TrainSumCommand implements Callable<Integer> {
         }
         withEval.put("evaluation", eval);
         // what a consumer needs to flag extrapolation: the lengths and totals this evaluation supports
-        withEval.put("valid_range", SumValidRange.of(rows, VALID_TOLERANCE, opts.maxLength()).provenance());
+        withEval.put("valid_range", SumEvaluation.validRange(rows, VALID_TOLERANCE, opts.maxLength()).provenance());
         withEval.put("steps_trained", result.steps());
         SumModel saved = model.withMeta(new ModelMeta(meta.name(), meta.version(), withEval));
         out.println(output.save(saved));

@@ -28,6 +28,8 @@ public final class SumModel extends Model {
     private final float inputScale;
     private final float targetScale;
     private final Linear linear;
+    /** The range its provenance records; null when it records none. */
+    private final SumValidRange validRange;
 
     public SumModel(ModelMeta meta, int hiddenSize, int numLayers, float inputScale, float targetScale) {
         this(meta, Layers.of(new LstmConfig(1, hiddenSize, numLayers)), checkScales(inputScale, targetScale), targetScale);
@@ -38,6 +40,7 @@ public final class SumModel extends Model {
         this.inputScale = inputScale;
         this.targetScale = targetScale;
         this.linear = layers.linear;
+        this.validRange = SumValidRange.fromProvenance(meta.provenance());
     }
 
     private SumModel(SumModel other, ModelMeta meta) {
@@ -45,6 +48,7 @@ public final class SumModel extends Model {
         this.inputScale = other.inputScale;
         this.targetScale = other.targetScale;
         this.linear = other.linear;
+        this.validRange = SumValidRange.fromProvenance(meta.provenance());
     }
 
     /** The notebook module's layers, registered in its {@code state_dict} order: LSTM, then the read-out. */
@@ -121,6 +125,16 @@ public final class SumModel extends Model {
 
     public Linear linear() {
         return linear;
+    }
+
+    /** The lengths and totals this version was validated on (provenance {@code valid_range}); null when it records none. */
+    public SumValidRange validRange() {
+        return validRange;
+    }
+
+    @Override
+    public Boolean inValidRange(long length, double exactSum) {
+        return validRange == null ? null : validRange.covers(length, exactSum);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.stepwise.train;
 
 import io.stepwise.model.SumModel;
+import io.stepwise.model.SumValidRange;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,6 +48,30 @@ public final class SumEvaluation {
             rows.add(evaluateLength(model, length, sequences, data));
         }
         return rows;
+    }
+
+    /**
+     * The range {@code rows} (an evaluation, any order) support at {@code tolerance}: every length
+     * up to the first one outside the tolerance, and the largest total among their streams. A model
+     * trained on streams of {@code trainedMaxLength} records it as its {@code valid_range}.
+     */
+    public static SumValidRange validRange(List<Row> rows, double tolerance, int trainedMaxLength) {
+        if (!(tolerance > 0)) {
+            throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
+        }
+        List<Row> byLength = rows.stream().sorted(java.util.Comparator.comparingInt(Row::length)).toList();
+        int length = 0;
+        double total = 0;
+        double worst = 0;
+        for (Row r : byLength) {
+            if (!(r.relativeError() <= tolerance)) {
+                break; // beyond the first failing length nothing is validated, even if a longer one passes
+            }
+            length = r.length();
+            total = Math.max(total, r.maxAbsTrueSum());
+            worst = Math.max(worst, r.relativeError());
+        }
+        return new SumValidRange(tolerance, SumData.LOW, SumData.HIGH, trainedMaxLength, length, total, worst);
     }
 
     /**

@@ -27,6 +27,7 @@ final class InferenceMetrics {
     final Counter expiredStreams;
     final Counter expiredWaitingTags;
     final Counter rewarmed;
+    final Counter resultsOutOfRange;
     final Counter pinnedEvicted;
     final Histogram stepMicros;
     final Histogram batchFill;
@@ -43,6 +44,7 @@ final class InferenceMetrics {
         expiredStreams = g.counter("streamsExpired");
         expiredWaitingTags = g.counter("waitingTagsFinalOnExpiry");
         rewarmed = g.counter("streamsRewarmed");
+        resultsOutOfRange = g.counter("resultsOutOfRange");
         pinnedEvicted = g.counter("pinnedVersionsEvicted");
         stepMicros = g.histogram("stepLatencyMicros", new DescriptiveStatisticsHistogram(10_000));
         batchFill = g.histogram("batchFill", new DescriptiveStatisticsHistogram(10_000));

@@ -75,6 +75,11 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
         this.initialModel = initialModel;
     }
 
+    /** The operator's metrics once it is open, for tests on a harness (whose metric group registers nothing). */
+    InferenceMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();

@@ -6,9 +6,9 @@ import io.stepwise.model.Input;
 import io.stepwise.model.Model;
 import io.stepwise.model.Prediction;
 import io.stepwise.model.TaggerModel;
-import java.util.List;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.Result;
+import java.util.List;
 
 /**
  * One model version as the inference job serves it: one LSTM step per element, and the result
@@ -73,11 +73,13 @@ public final class ServedModel {
         batch.step(inputs, lstmStates, n, predictions);
         for (int i = 0; i < n; i++) {
             Element e = elements[i];
+            StreamState s = states[i];
+            s.length++;
             if (e.value() != null) {
-                states[i].exactSum += e.value();
+                s.exactSum += e.value();
             }
-            results[i] = delayed != null ? delayed.after(e, (Prediction.Tag) predictions[i], states[i])
-                    : List.of(Result.of(e, predictions[i], states[i].exactSum, model.name(), version()));
+            results[i] = delayed != null ? delayed.after(e, (Prediction.Tag) predictions[i], s)
+                    : List.of(Result.of(e, predictions[i], s.exactSum, model.name(), version(), model.inValidRange(s.length, s.exactSum)));
         }
     }
 

@@ -233,6 +233,9 @@ final class StreamSteps {
         for (Result r : rs) {
             out.result(new KeyedJson(r.stream(), r.toJson()), timestamp);
             metrics.resultsOut.markEvent();
+            if (r instanceof Result.Sum sum && Boolean.FALSE.equals(sum.inRange())) {
+                metrics.resultsOutOfRange.inc();
+            }
         }
     }
 
