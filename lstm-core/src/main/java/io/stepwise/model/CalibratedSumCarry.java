@@ -33,6 +33,16 @@ public final class CalibratedSumCarry implements SumCarry {
 
         /** The largest mean per element a calibration stream may drift at: values stay in [-100, 100). */
         public static final double MAX_DRIFT = 50;
+        /** Largest total mapped for a model that records no valid range. */
+        public static final double DEFAULT_MAX_TOTAL = 20_000;
+        /** How far past its validated total a model's carry is calibrated. */
+        public static final double HEADROOM = 2;
+        /**
+         * Calibration streams by default. 64 carry as accurately as the 256 first measured, within
+         * the new version's own error at every total from 0 to 40,000 (docs/research/sum.md), at a
+         * quarter of the cost: about 0.25 s for a hidden size of 64 on streams of 1,024.
+         */
+        public static final int STREAMS = 64;
 
         public Calibration {
             if (!(maxTotal > 0) || Double.isInfinite(maxTotal)) {
@@ -57,10 +67,28 @@ public final class CalibratedSumCarry implements SumCarry {
             return Math.max(1, (int) Math.ceil(OVERSHOOT * maxTotal / MAX_DRIFT - 1e-9));
         }
 
-        /** Totals up to {@code maxTotal} with the defaults: 65 knots, 256 streams of 1,024 numbers or more. */
+        /** Totals up to {@code maxTotal} with the defaults: 65 knots, {@link #STREAMS} streams of 1,024 numbers or more. */
         public static Calibration upTo(double maxTotal) {
             int length = Math.max(1024, minLength(maxTotal));
-            return new Calibration(maxTotal, 65, 256, length, 1);
+            return new Calibration(maxTotal, 65, STREAMS, length, 1);
+        }
+
+        /**
+         * The calibration a carry into {@code model} uses: over {@link #HEADROOM} times the largest
+         * total its recorded {@code valid_range} validated, on streams no longer than it was validated
+         * on (at most 1,024, as long as the drift allows); {@link #upTo upTo(DEFAULT_MAX_TOTAL)} when
+         * it records none. A model calibrated past the lengths it was validated on maps garbage (a
+         * gradient-trained model past 256 numbers: docs/research/sum.md), and within its range its
+         * state is what the map should learn.
+         */
+        public static Calibration forModel(SumModel model) {
+            SumValidRange r = model.validRange();
+            if (r == null || r.validatedMaxLength() < 2 || !(r.validatedMaxAbsTotal() > 0)) {
+                return upTo(DEFAULT_MAX_TOTAL);
+            }
+            double max = HEADROOM * r.validatedMaxAbsTotal();
+            int length = Math.max(minLength(max), Math.min(1024, r.validatedMaxLength()));
+            return new Calibration(max, 65, STREAMS, length, 1);
         }
     }
 

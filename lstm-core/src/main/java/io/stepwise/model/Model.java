@@ -150,6 +150,14 @@ public abstract sealed class Model permits TaggerModel, SumModel {
     }
 
     /**
+     * How streams move into this version from an older one under the update policy {@code carry}, a
+     * new carry for one thread; null when this kind defines none (taggers: see {@link StateCarry}).
+     */
+    public StateCarry newStateCarry() {
+        return null;
+    }
+
+    /**
      * The predictions for whole sequences, each from the zero state, run together as one padded
      * batch: the offline path. It computes in the order {@link Stepper} does, so the two agree bit for
      * bit (see {@link PackedLstm#forwardSequence}).

@@ -137,6 +137,23 @@ public final class SumModel extends Model {
         return validRange == null ? null : validRange.covers(length, exactSum);
     }
 
+    /** The running sum this version reads from {@code state} (its read-out of the top layer's h), raw units. */
+    public double sumOf(LstmState state) {
+        float[] y = new float[1];
+        linear.forwardRow(state.values(), state.hOffset(lstmConfig().numLayers() - 1), y);
+        return (double) y[0] * targetScale;
+    }
+
+    /**
+     * A sum model carries a stream by its running sum: the old version's reading of the stream, or
+     * the stream's exact sum when the old version cannot give one, becomes this version's state
+     * through a {@link CalibratedSumCarry} calibrated once for this version ({@link RunningSumCarry}).
+     */
+    @Override
+    public StateCarry newStateCarry() {
+        return new RunningSumCarry(this);
+    }
+
     @Override
     public String refusal(Input input) {
         return input instanceof Input.Value ? null

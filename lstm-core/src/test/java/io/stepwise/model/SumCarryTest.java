@@ -109,6 +109,51 @@ class SumCarryTest {
     }
 
     @Test
+    void aSumModelCarriesAStreamByTheOldVersionsReadingOrByTheExactSum() {
+        SumModel older = twoScaleIntegrator();
+        SumModel newer = twoScaleIntegrator().withMeta(new ModelMeta("sum", 2, Map.of()));
+        // the old version's reading of a stream of 300 values of 40 (S = 12,000), by hand: 6u scaled back
+        LstmState olderState = LstmState.zeros(older.lstmConfig());
+        SumModel.Stepper s = older.newStepper();
+        double shown = 0;
+        for (int i = 0; i < 300; i++) {
+            shown = s.step(40, olderState);
+        }
+        StateCarry carry = newer.newStateCarry();
+        assertThat(carry.prepare()).contains("calibrated").contains("sum v2");
+
+        StateCarry.Carried byReading = carry.carry(older, olderState, 99_999);
+        StateCarry.Carried byExact = carry.carry(null, null, -7_500);
+
+        assertThat(byReading.fromExact()).isFalse();
+        assertThat(byReading.from()).as("the value the last result showed").isEqualTo(shown);
+        assertThat(shown).isCloseTo(12_000, within(3.0));
+        assertThat(newer.sumOf(byReading.state())).as("continues from what the old version showed").isCloseTo(shown, within(3.0));
+        assertThat(byExact.fromExact()).as("old version gone: the exact sum").isTrue();
+        assertThat(newer.sumOf(byExact.state())).isCloseTo(-7_500, within(3.0));
+        // a stream the old version read as NaN (a broken version) goes on from the exact sum too
+        SumModel broken = twoScaleIntegrator();
+        broken.linear().bias().data()[0] = Float.NaN;
+        broken.weightsChanged();
+        assertThat(carry.carry(broken, olderState, 500).fromExact()).isTrue();
+    }
+
+    @Test
+    void aModelIsCalibratedOverTheRangeItRecordsWithHeadroomAndWithinItsValidatedLength() {
+        Map<String, Object> range = Map.of("valid_range", Map.of("validated_max_length", 256, "validated_max_abs_total", 3411.0));
+        SumModel gradient = new SumModel(new ModelMeta("sum", 1, range), 4, 1, IN, OUT);
+        SumModel none = new SumModel(new ModelMeta("sum", 1, Map.of()), 4, 1, IN, OUT);
+
+        CalibratedSumCarry.Calibration g = CalibratedSumCarry.Calibration.forModel(gradient);
+        CalibratedSumCarry.Calibration n = CalibratedSumCarry.Calibration.forModel(none);
+
+        assertThat(g.maxTotal()).isEqualTo(2 * 3411.0);
+        assertThat(g.length()).as("no longer than validated").isEqualTo(256);
+        assertThat(n.maxTotal()).isEqualTo(CalibratedSumCarry.Calibration.DEFAULT_MAX_TOTAL);
+        assertThat(n.length()).isEqualTo(1024);
+    }
+
+    @Test
     void badSettingsAreRefusedWithTheReason() {
         assertThatThrownBy(() -> new PrefixSumCarry(twoScaleIntegrator(), 0)).hasMessageContaining("positive and finite");
         assertThatThrownBy(() -> new CalibratedSumCarry.Calibration(0, 65, 10, 1000, 1)).hasMessageContaining("largest total");
