@@ -34,7 +34,7 @@ final class TrainerEpoch {
     private final List<SumSequence> sequences = new ArrayList<>();
 
     TrainerEpoch(long seed, int batch) {
-        SumTrainer.Settings options = SumTrainer.Settings.builder()
+        SumTrainer.Settings options = SumTrainer.gradientRecipe().toBuilder()
                 .seed(seed)
                 .hiddenSize(HIDDEN).maxLength(LENGTH)
                 .batchSize(batch)

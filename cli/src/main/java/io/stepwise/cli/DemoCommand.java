@@ -75,9 +75,6 @@ public final class DemoCommand implements Callable<Integer> {
                 "without DIR, under the repository's data folder, where `stepwise data ud-ewt` puts it."})
     String corpusOption;
 
-    @Option(names = "--sum-training", defaultValue = "15s", paramLabel = "DURATION", description = "Training time of the sum model (default: ${DEFAULT-VALUE}).")
-    String sumTraining;
-
     @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port; another free one is taken if it is busy (default: ${DEFAULT-VALUE}).")
     int webPort;
 
@@ -109,9 +106,9 @@ public final class DemoCommand implements Callable<Integer> {
             err.flush();
             DemoModels.Trained<TaggerModel> tagger = DemoModels.tagger(corpus, noTraining ? 20 : 3, TrainingListener.NONE);
             err.println("demo: tagger v1, " + tagger.heldOut());
-            err.println("demo: training the sum model (" + sumTraining + ") ...");
+            err.println("demo: fitting the sum model ...");
             err.flush();
-            DemoModels.Trained<SumModel> sum = DemoModels.sum(Durations.parse(sumTraining, "--sum-training").toMillis() / 60000.0, TrainingListener.NONE);
+            DemoModels.Trained<SumModel> sum = DemoModels.sum(TrainingListener.NONE);
             err.println("demo: sum v1, " + sum.heldOut());
 
             // a key pair of its own: the demo signs every version it and its training job publish, and the

@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
 /** {@code stepwise train sum}: the notebook's running-sum regressor, and the notebook's error table. */
 @Command(name = "sum",
         description = {
-            "Trains the running-sum regressor (LSTM(1, H) -> Linear) on random integers in [-100, 100), with a loss "
-                + "on the running sum after every element. Then prints the notebook's table: mean and std of the squared "
-                + "error of the final sum for lengths 2, 4, 8, ... on fresh sequences (num_prob = 1), beside the "
+            "Trains the running-sum regressor (LSTM(1, H) -> Linear) on random integers in [-100, 100). The default "
+                + "recipe (--recipe fitted) builds the LSTM as integrator cells at several scales and fits the read-out by "
+                + "least squares on drifting streams of 4096 numbers; --recipe gradient is the earlier Adam run on "
+                + "sequences of up to 256. Then prints the notebook's table: mean and std of the squared "
+                + "error of the final sum for lengths 2, 4, 8, ... up to --eval-length on fresh sequences (num_prob = 1), beside the "
                 + "notebook's published figures, with RMSE / std(true sum).",
             ""})
 public final class TrainSumCommand implements Callable<Integer> {
@@ -37,23 +39,37 @@ public final class TrainSumCommand implements Callable<Integer> {
      */
     static final Map<Integer, Double> NOTEBOOK_MSE = Map.of(2, 5342.9, 4, 14519.9, 8, 27506.9, 16, 51115.8);
 
+    /** RMSE / std(sum) within which an evaluated length counts as valid in the model's {@code valid_range}. */
+    static final double VALID_TOLERANCE = 0.01;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
     /** The defaults every option below shows and starts from: declared once, in the trainer's settings. */
     private static final SumTrainer.Settings DEFAULTS = SumTrainer.Settings.defaults();
 
+    @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "fitted",
+            description = "fitted (multi-scale integrators and a least-squares read-out, no gradient steps) or gradient "
+                    + "(Adam on sequences of up to 256, the recipe before; far less accurate beyond 256) (default: ${DEFAULT-VALUE}).")
+    String recipe;
+
     @Option(names = {"--hidden-size", "--hidden"}, paramLabel = "H",
             description = "LSTM hidden size (default: ${DEFAULT-VALUE}; --hidden is the old spelling).")
     int hidden = DEFAULTS.hiddenSize();
 
     @Option(names = {"--max-length", "--max-len"}, paramLabel = "N",
-            description = "Longest training and test sequence (default: ${DEFAULT-VALUE}; --max-len is the old spelling).")
-    int maxLen = DEFAULTS.maxLength();
+            description = "Longest training stream (default: " + SumTrainer.DEFAULT_MAX_LENGTH
+                    + ", or 256 with --recipe gradient; --max-len is the old spelling).")
+    Integer maxLen;
+
+    @Option(names = {"--eval-length", "--eval-len"}, paramLabel = "N", defaultValue = "4096",
+            description = "Longest test sequence: the table has lengths 2, 4, 8, ... up to N (default: ${DEFAULT-VALUE}).")
+    int evalLen;
 
     /** How long to train: a number of steps (reproducible) or minutes of wall time (not). */
     static final class Budget {
-        @Option(names = "--steps", paramLabel = "N", description = "Optimizer steps (default: " + SumTrainer.DEFAULT_STEPS + "; same seed, same model).")
+        @Option(names = "--steps", paramLabel = "N", description = "Adam steps (default: none with --recipe fitted, which they "
+                + "make worse; 12000 with --recipe gradient; same seed, same model).")
         Long steps;
 
         @Option(names = "--minutes", paramLabel = "M", description = "Train for M minutes of wall time instead (not reproducible).")
@@ -92,6 +108,9 @@ public final class TrainSumCommand implements Callable<Integer> {
         if (testSequences < 2) {
             throw new IllegalArgumentException("--test-sequences must be >= 2, got " + testSequences);
         }
+        if (evalLen < 2) {
+            throw new IllegalArgumentException("--eval-length must be >= 2, got " + evalLen);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("data", String.format(Locale.ROOT, "generated, seeded: integers uniform in [%d, %d), %s",
@@ -111,10 +130,15 @@ public final class TrainSumCommand implements Callable<Integer> {
         } finally {
             bar.close();
         }
-        out.printf(Locale.ROOT, "trained %d steps in %.0f s (%.1f steps/s), hidden %d, lengths up to %d%n",
-                result.steps(), result.seconds(), result.steps() / result.seconds(), opts.hiddenSize(), opts.maxLength());
+        if (opts.recipe() == SumTrainer.Recipe.FITTED) {
+            out.printf(Locale.ROOT, "fitted the read-out of %d multi-scale integrator cells on streams of %d in %.0f s, no gradient steps%n",
+                    opts.hiddenSize(), opts.maxLength(), result.seconds());
+        } else {
+            out.printf(Locale.ROOT, "trained %d steps in %.0f s (%.1f steps/s), hidden %d, lengths up to %d%n",
+                    result.steps(), result.seconds(), result.steps() / result.seconds(), opts.hiddenSize(), opts.maxLength());
+        }
 
-        List<SumEvaluation.Row> rows = SumEvaluation.evaluate(model, opts.maxLength(), testSequences, opts.seed() + 1_000_003L);
+        List<SumEvaluation.Row> rows = SumEvaluation.evaluate(model, evalLen, testSequences, opts.seed() + 1_000_003L);
         printTable(out, rows, testSequences);
 
         Map<String, Object> withEval = new LinkedHashMap<>(provenance);
@@ -123,6 +147,8 @@ public final class TrainSumCommand implements Callable<Integer> {
             eval.put(String.valueOf(r.length()), Map.of("mse", r.meanSquaredError(), "rmse_over_std", r.relativeError()));
         }
         withEval.put("evaluation", eval);
+        // what a consumer needs to flag extrapolation: the lengths and totals this evaluation supports
+        withEval.put("valid_range", SumEvaluation.validRange(rows, VALID_TOLERANCE, opts.maxLength()).provenance());
         withEval.put("steps_trained", result.steps());
         SumModel saved = model.withMeta(new ModelMeta(meta.name(), meta.version(), withEval));
         out.println(output.save(saved));
@@ -142,15 +168,25 @@ public final class TrainSumCommand implements Callable<Integer> {
         if (hidden < 1) {
             throw new IllegalArgumentException("--hidden-size must be >= 1, got " + hidden);
         }
-        if (maxLen < 2) {
+        if (maxLen != null && maxLen < 2) {
             throw new IllegalArgumentException("--max-length must be >= 2, got " + maxLen);
         }
         if (!(lr > 0)) {
             throw new IllegalArgumentException("--learning-rate must be > 0, got " + lr);
         }
-        SumTrainer.Builder b = DEFAULTS.toBuilder().hiddenSize(hidden).maxLength(maxLen).seed(output.seedOr(DEFAULTS.seed()))
+        SumTrainer.Settings base = switch (recipe) {
+            case "fitted" -> DEFAULTS;
+            case "gradient" -> SumTrainer.gradientRecipe();
+            default -> throw new IllegalArgumentException("--recipe must be fitted or gradient, got '" + recipe + "'");
+        };
+        if (base.recipe() == SumTrainer.Recipe.FITTED && budget != null) {
+            throw new IllegalArgumentException("--steps and --minutes bound Adam steps, which only --recipe gradient takes "
+                    + "(the default fitted recipe takes none: they make it worse)");
+        }
+        SumTrainer.Builder b = base.toBuilder().hiddenSize(hidden).maxLength(maxLen == null ? base.maxLength() : maxLen)
+                .seed(output.seedOr(base.seed()))
                 .batchSize(TrainTaggerCommand.positive("--batch-size", batch))
-                .learningRate(lr).finalLearningRate(lr * DEFAULTS.finalLearningRate() / DEFAULTS.learningRate());
+                .learningRate(lr).finalLearningRate(lr * base.finalLearningRate() / base.learningRate());
         if (budget != null && budget.steps != null) {
             if (budget.steps < 1) {
                 throw new IllegalArgumentException("--steps must be >= 1, got " + budget.steps);
@@ -171,7 +207,7 @@ public final class TrainSumCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%5s %12s %12s %16s %10s %12s %10s%n", "len", "mean", "std", "notebook mean*", "rmse", "std(sum)", "rmse/std");
         for (SumEvaluation.Row r : rows) {
             Double nb = NOTEBOOK_MSE.get(r.length());
-            out.printf(Locale.ROOT, "%5d %12.4f %12.4f %16s %10.4f %12.2f %9.3f%%%n", r.length(), r.meanSquaredError(),
+            out.printf(Locale.ROOT, "%5d %12.4f %12.4f %16s %10.4f %12.2f %9.4f%%%n", r.length(), r.meanSquaredError(),
                     r.stdSquaredError(), nb == null ? "-" : String.format(Locale.ROOT, "%.1f", nb), r.rmse(), r.stdTrueSum(),
                     100 * r.relativeError());
         }

@@ -26,7 +26,7 @@ class DemoCommandTest {
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
 
-        int exit = cl.execute("demo", "--duration", "25s", "--plain", "--web-port", String.valueOf(port), "--sum-training", "3s", "--rate", "40");
+        int exit = cl.execute("demo", "--duration", "25s", "--plain", "--web-port", String.valueOf(port), "--rate", "40");
 
         assertThat(exit).as(err.toString()).isZero();
         List<String> lines = out.toString().lines().toList();

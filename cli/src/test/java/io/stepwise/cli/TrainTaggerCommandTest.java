@@ -136,7 +136,7 @@ class TrainTaggerCommandTest {
     @Test
     void evaluatingAModelOfAnotherKindIsAUserError() throws Exception {
         Path sum = dir.resolve("sum.stepwise");
-        CliRun trained = CliRun.of(new TrainCommand(), "sum", "--hidden", "4", "--max-len", "4", "--steps", "5",
+        CliRun trained = CliRun.of(new TrainCommand(), "sum", "--recipe", "gradient", "--hidden", "4", "--max-len", "4", "--eval-len", "4", "--steps", "5",
                 "--test-sequences", "10", "--out", sum.toString());
         assertThat(trained.exit()).as(trained.err()).isZero();
 

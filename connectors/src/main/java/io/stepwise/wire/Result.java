@@ -24,6 +24,15 @@ public sealed interface Result permits Result.Tag, Result.Sum {
      * stream's exact running sum including {@code e} (read only for sums).
      */
     static Result of(Element e, Prediction p, double exactSum, String model, int version) {
+        return of(e, p, exactSum, model, version, null);
+    }
+
+    /**
+     * The same, with whether the stream lies inside the range the version was validated on
+     * ({@code Model#inValidRange}; null: the version records no range, and the result says nothing).
+     * Only a sum's result carries it.
+     */
+    static Result of(Element e, Prediction p, double exactSum, String model, int version, Boolean inRange) {
         if (p instanceof Prediction.Tag t) {
             return new Tag(e.stream(), e.seq(), e.ts(), e.token(), t.tag(), t.probability(), model, version);
         }
@@ -31,7 +40,7 @@ public sealed interface Result permits Result.Tag, Result.Sum {
             throw new IllegalArgumentException("a delayed tag is two results, the tag at once and the final one");
         }
         Prediction.Sum s = (Prediction.Sum) p;
-        return new Sum(e.stream(), e.seq(), e.ts(), e.value(), s.value(), exactSum, model, version);
+        return new Sum(e.stream(), e.seq(), e.ts(), e.value(), s.value(), exactSum, model, version, inRange);
     }
 
     /**
@@ -57,14 +66,29 @@ public sealed interface Result permits Result.Tag, Result.Sum {
         }
     }
 
-    /** {@code diff = sum - exact}: the learned aggregate's error, for monitoring. */
-    record Sum(String stream, Long seq, Long ts, double value, double sum, double exact, String model, int version)
+    /**
+     * {@code diff = sum - exact}: the learned aggregate's error, for monitoring. {@code inRange} is
+     * null for a model that records no valid range (its results keep the v1 form); a model that
+     * records one says {@code "in_range":true} while the stream is inside it (its length and its
+     * exact running sum within what the model was validated on) and {@code "in_range":false} once
+     * past it, where the learned sum is extrapolation and the exact one is the one to trust. A wire
+     * format addition: v1 readers ignore the field.
+     */
+    record Sum(String stream, Long seq, Long ts, double value, double sum, double exact, String model, int version, Boolean inRange)
             implements Result {
+
+        public Sum(String stream, Long seq, Long ts, double value, double sum, double exact, String model, int version) {
+            this(stream, seq, ts, value, sum, exact, model, version, null);
+        }
+
         @Override
         public String toJson() {
-            return new JsonLine().text("stream", stream).optional("seq", seq).optional("ts", ts)
-                    .number("value", value).number("sum", sum).number("exact", exact).number("diff", sum - exact)
-                    .text("model", model).number("version", version).toString();
+            JsonLine j = new JsonLine().text("stream", stream).optional("seq", seq).optional("ts", ts)
+                    .number("value", value).number("sum", sum).number("exact", exact).number("diff", sum - exact);
+            if (inRange != null) {
+                j.flag("in_range", inRange);
+            }
+            return j.text("model", model).number("version", version).toString();
         }
     }
 }

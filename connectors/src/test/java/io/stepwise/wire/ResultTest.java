@@ -52,12 +52,17 @@ class ResultTest {
             double exact = Math.rint(sum);
             Long seq = i % 3 == 0 ? null : (long) i;
             Long ts = i % 5 == 0 ? null : 1764390000000L + i;
-            Result.Sum r = new Result.Sum("meter", seq, ts, value, sum, exact, "sum", 2);
+            // in_range: absent (no range recorded), true or false
+            Boolean inRange = i % 7 == 0 ? null : i % 2 == 0;
+            Result.Sum r = new Result.Sum("meter", seq, ts, value, sum, exact, "sum", 2, inRange);
             ObjectNode o = head("meter", seq, ts);
             o.put("value", value);
             o.put("sum", sum);
             o.put("exact", exact);
             o.put("diff", sum - exact);
+            if (inRange != null) {
+                o.put("in_range", inRange);
+            }
             o.put("model", "sum");
             o.put("version", 2);
             assertThat(r.toJson()).isEqualTo(o.toString());

@@ -20,7 +20,9 @@ import java.util.Map;
  * job drops it; {@code end} markers close a sequence. Each sequence then runs through the model's
  * whole-sequence path ({@code nn.LSTM} over all its steps, sequences batched together), whose
  * arithmetic is that of the stepwise path the streaming job uses, so the two agree bit for bit
- * (PackedLstm#forwardSequence) and a difference in a test points at the job, not at rounding.
+ * (PackedLstm#forwardSequence) and a difference in a test points at the job, not at rounding. A
+ * sum model that records its valid range flags each result as the job does: in range while the
+ * sequence's length so far and its exact running sum are within it.
  */
 public final class OfflinePredictor {
 
@@ -120,7 +122,7 @@ public final class OfflinePredictor {
                 out[seq.get(t).index] = p instanceof Prediction.DelayedTag d
                         // a delayed tagger gives each word two results, as the streaming job does: at once, and final
                         ? List.of(tag(e, d.now(), false), tag(e, d.finalTag(), true))
-                        : List.of(Result.of(e, p, exact, model.name(), model.version()));
+                        : List.of(Result.of(e, p, exact, model.name(), model.version(), model.inValidRange(t + 1, exact)));
             }
         }
     }

@@ -140,6 +140,24 @@ public abstract sealed class Model permits TaggerModel, SumModel {
     }
 
     /**
+     * Whether a stream at this point lies inside the range this version was validated on:
+     * {@code length} elements since the stream's start, {@code exactSum} its exact running sum. Null
+     * when the version records no such range (taggers; sum models without a {@code valid_range}), so
+     * that results make no claim either way.
+     */
+    public Boolean inValidRange(long length, double exactSum) {
+        return null;
+    }
+
+    /**
+     * How streams move into this version from an older one under the update policy {@code carry}, a
+     * new carry for one thread; null when this kind defines none (taggers: see {@link StateCarry}).
+     */
+    public StateCarry newStateCarry() {
+        return null;
+    }
+
+    /**
      * The predictions for whole sequences, each from the zero state, run together as one padded
      * batch: the offline path. It computes in the order {@link Stepper} does, so the two agree bit for
      * bit (see {@link PackedLstm#forwardSequence}).

@@ -28,6 +28,8 @@ public final class SumModel extends Model {
     private final float inputScale;
     private final float targetScale;
     private final Linear linear;
+    /** The range its provenance records; null when it records none. */
+    private final SumValidRange validRange;
 
     public SumModel(ModelMeta meta, int hiddenSize, int numLayers, float inputScale, float targetScale) {
         this(meta, Layers.of(new LstmConfig(1, hiddenSize, numLayers)), checkScales(inputScale, targetScale), targetScale);
@@ -38,6 +40,7 @@ public final class SumModel extends Model {
         this.inputScale = inputScale;
         this.targetScale = targetScale;
         this.linear = layers.linear;
+        this.validRange = SumValidRange.fromProvenance(meta.provenance());
     }
 
     private SumModel(SumModel other, ModelMeta meta) {
@@ -45,6 +48,7 @@ public final class SumModel extends Model {
         this.inputScale = other.inputScale;
         this.targetScale = other.targetScale;
         this.linear = other.linear;
+        this.validRange = SumValidRange.fromProvenance(meta.provenance());
     }
 
     /** The notebook module's layers, registered in its {@code state_dict} order: LSTM, then the read-out. */
@@ -121,6 +125,33 @@ public final class SumModel extends Model {
 
     public Linear linear() {
         return linear;
+    }
+
+    /** The lengths and totals this version was validated on (provenance {@code valid_range}); null when it records none. */
+    public SumValidRange validRange() {
+        return validRange;
+    }
+
+    @Override
+    public Boolean inValidRange(long length, double exactSum) {
+        return validRange == null ? null : validRange.covers(length, exactSum);
+    }
+
+    /** The running sum this version reads from {@code state} (its read-out of the top layer's h), raw units. */
+    public double sumOf(LstmState state) {
+        float[] y = new float[1];
+        linear.forwardRow(state.values(), state.hOffset(lstmConfig().numLayers() - 1), y);
+        return (double) y[0] * targetScale;
+    }
+
+    /**
+     * A sum model carries a stream by its running sum: the old version's reading of the stream, or
+     * the stream's exact sum when the old version cannot give one, becomes this version's state
+     * through a {@link CalibratedSumCarry} calibrated once for this version ({@link RunningSumCarry}).
+     */
+    @Override
+    public StateCarry newStateCarry() {
+        return new RunningSumCarry(this);
     }
 
     @Override
@@ -263,14 +294,34 @@ public final class SumModel extends Model {
             this.out = out;
             this.predictions = predictions;
         }
+
+        /** Every layer's {@code h} after the last step, {@code [L][B][H]}: where the stream's next chunk starts. */
+        public float[] finalHidden() {
+            return trace.hN();
+        }
+
+        /** Every layer's {@code c} after the last step, {@code [L][B][H]}. */
+        public float[] finalCell() {
+            return trace.cN();
+        }
     }
 
     /**
-     * Runs already scaled inputs {@code x[T][B]} (seq-first, padded) and returns the scaled
-     * prediction at every step.
+     * Runs already scaled inputs {@code x[T][B]} (seq-first, padded) from the zero state and
+     * returns the scaled prediction at every step.
      */
     public BatchPass forward(float[] x, int steps, int batch, Gemm gemm) {
-        Lstm.Trace tr = lstm().forward(x, steps, batch, null, null, gemm);
+        return forward(x, steps, batch, null, null, gemm);
+    }
+
+    /**
+     * Like {@link #forward(float[], int, int, Gemm)}, but the streams start from {@code h0},
+     * {@code c0} ({@code [L][B][H]}, null for zeros, as in {@code nn.LSTM}): the state an earlier
+     * chunk of the same streams ended with. The backward pass then stops at that state (truncated
+     * backpropagation through time).
+     */
+    public BatchPass forward(float[] x, int steps, int batch, float[] h0, float[] c0, Gemm gemm) {
+        Lstm.Trace tr = lstm().forward(x, steps, batch, h0, c0, gemm);
         float[] out = tr.output();
         float[] pred = linear.forward(out, steps * batch, gemm);
         return new BatchPass(steps, batch, tr, out, pred);

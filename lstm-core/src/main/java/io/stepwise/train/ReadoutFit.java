@@ -12,7 +12,18 @@ import io.stepwise.tensor.Gemm;
  */
 final class ReadoutFit {
 
-    private ReadoutFit() {
+    private final int hidden;
+    /** The weighted normal equations of the states and a constant (for the bias): lower triangle of a, and rhs. */
+    private final double[][] a;
+    private final double[] rhs;
+    private final double[] row;
+
+    /** An empty fit for the states of an LSTM of hidden size {@code hidden}. */
+    ReadoutFit(int hidden) {
+        this.hidden = hidden;
+        this.a = new double[hidden + 1][hidden + 1];
+        this.rhs = new double[hidden + 1];
+        this.row = new double[hidden + 1];
     }
 
     /**
@@ -21,16 +32,23 @@ final class ReadoutFit {
      * the mean weighted square of the states.
      */
     static void fit(SumModel model, float[] x, float[] y, float[] w, int steps, int batch, double ridge) {
-        int h = model.lstmConfig().hiddenSize();
         float[] out;
         try (Gemm gemm = new Gemm()) {
             out = model.lstm().forward(x, steps, batch, null, null, gemm).output();
         }
-        int n = steps * batch;
-        int d = h + 1; // the states and a constant for the bias
-        double[][] a = new double[d][d];
-        double[] rhs = new double[d];
-        double[] row = new double[d];
+        ReadoutFit fit = new ReadoutFit(model.lstmConfig().hiddenSize());
+        fit.add(out, y, w, steps * batch);
+        fit.apply(model, ridge);
+    }
+
+    /**
+     * Adds {@code n} rows: the top layer's states {@code out[n][H]}, their scaled targets
+     * {@code y[n]} and weights {@code w[n]}. Rows can come in any number of calls (chunks of
+     * long streams), the fit is the same.
+     */
+    void add(float[] out, float[] y, float[] w, int n) {
+        int h = hidden;
+        int d = h + 1;
         for (int r = 0; r < n; r++) {
             double wr = w[r];
             if (wr == 0) {
@@ -48,19 +66,27 @@ final class ReadoutFit {
                 }
             }
         }
+    }
+
+    /** Sets the model's read-out to the ridge fit of the rows added so far. */
+    void apply(SumModel model, double ridge) {
+        int h = hidden;
+        int d = h + 1;
+        double[][] m = new double[d][d];
         double meanDiag = 0;
         for (int i = 0; i < h; i++) {
             meanDiag += a[i][i] / h;
         }
         for (int i = 0; i < d; i++) {
-            for (int j = 0; j < i; j++) {
-                a[j][i] = a[i][j];
+            for (int j = 0; j <= i; j++) {
+                m[i][j] = a[i][j];
+                m[j][i] = a[i][j];
             }
         }
         for (int i = 0; i < h; i++) {
-            a[i][i] += ridge * meanDiag;
+            m[i][i] += ridge * meanDiag;
         }
-        double[] coef = solve(a, rhs);
+        double[] coef = solve(m, rhs.clone());
         float[] weight = model.linear().weight().data();
         for (int j = 0; j < h; j++) {
             weight[j] = (float) coef[j];

@@ -1,6 +1,7 @@
 package io.stepwise.train;
 
 import io.stepwise.model.SumModel;
+import io.stepwise.model.SumValidRange;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,9 +15,11 @@ public final class SumEvaluation {
     /**
      * The errors at one length over {@code sequences} test sequences: mean and standard deviation of
      * the squared error of the final sum, its root, and the standard deviation of the true sum (the
-     * error of predicting the mean, for scale).
+     * error of predicting the mean, for scale), and the largest true sum in absolute value (how far
+     * from zero the length was tested).
      */
-    public record Row(int length, int sequences, double meanSquaredError, double stdSquaredError, double rmse, double stdTrueSum) {
+    public record Row(int length, int sequences, double meanSquaredError, double stdSquaredError, double rmse, double stdTrueSum,
+                      double maxAbsTrueSum) {
         /** RMSE as a share of the true sum's standard deviation; 0.01 is "within 1%". */
         public double relativeError() {
             return rmse / stdTrueSum;
@@ -45,6 +48,30 @@ public final class SumEvaluation {
             rows.add(evaluateLength(model, length, sequences, data));
         }
         return rows;
+    }
+
+    /**
+     * The range {@code rows} (an evaluation, any order) support at {@code tolerance}: every length
+     * up to the first one outside the tolerance, and the largest total among their streams. A model
+     * trained on streams of {@code trainedMaxLength} records it as its {@code valid_range}.
+     */
+    public static SumValidRange validRange(List<Row> rows, double tolerance, int trainedMaxLength) {
+        if (!(tolerance > 0)) {
+            throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
+        }
+        List<Row> byLength = rows.stream().sorted(java.util.Comparator.comparingInt(Row::length)).toList();
+        int length = 0;
+        double total = 0;
+        double worst = 0;
+        for (Row r : byLength) {
+            if (!(r.relativeError() <= tolerance)) {
+                break; // beyond the first failing length nothing is validated, even if a longer one passes
+            }
+            length = r.length();
+            total = Math.max(total, r.maxAbsTrueSum());
+            worst = Math.max(worst, r.relativeError());
+        }
+        return new SumValidRange(tolerance, SumData.LOW, SumData.HIGH, trainedMaxLength, length, total, worst);
     }
 
     /**
@@ -92,7 +119,11 @@ public final class SumEvaluation {
             sq[i] = (predicted - sum) * (predicted - sum);
         }
         double mse = mean(sq);
-        return new Row(length, sequences, mse, std(sq, mse), Math.sqrt(mse), std(sums, mean(sums)));
+        double maxAbs = 0;
+        for (double v : sums) {
+            maxAbs = Math.max(maxAbs, Math.abs(v));
+        }
+        return new Row(length, sequences, mse, std(sq, mse), Math.sqrt(mse), std(sums, mean(sums)), maxAbs);
     }
 
     private static double mean(double[] x) {

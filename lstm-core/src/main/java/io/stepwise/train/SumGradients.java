@@ -66,10 +66,26 @@ final class SumGradients implements AutoCloseable {
      * {@code x, y, w} ({@code [T][B]}, scaled units) and returns that loss.
      */
     double compute(float[] x, float[] y, float[] w, int steps, int batch) {
+        return compute(x, y, w, steps, batch, null);
+    }
+
+    /**
+     * Like {@link #compute(float[], float[], float[], int, int)}, but each stream starts from the
+     * state in {@code carried} (null: zeros), and {@code carried} then holds the state each stream
+     * ended with, for the stream's next chunk. No gradient flows into the starting state.
+     */
+    double compute(float[] x, float[] y, float[] w, int steps, int batch, StreamStates carried) {
+        if (carried != null && carried.batch() != batch) {
+            throw new IllegalArgumentException("carried states of " + carried.batch() + " streams for a batch of " + batch);
+        }
         int parts = Math.min(replicas.length, batch);
         if (parts == 1) {
             model.parameters().zeroGrad();
-            return model.backward(model.forward(x, steps, batch, gemms[0]), y, w, gemms[0]);
+            double loss = pass(model, x, y, w, steps, batch, 0, carried, gemms[0]);
+            if (carried != null) {
+                carried.continued();
+            }
+            return loss;
         }
         double[] losses = new double[parts];
         double[] weightSums = new double[parts];
@@ -77,9 +93,9 @@ final class SumGradients implements AutoCloseable {
         for (int k = 1; k < parts; k++) {
             copyWeights(model.parameters(), replicas[k].parameters());
             int part = k;
-            running.add(pool.submit(() -> run(part, parts, x, y, w, steps, batch, losses, weightSums)));
+            running.add(pool.submit(() -> run(part, parts, x, y, w, steps, batch, carried, losses, weightSums)));
         }
-        run(0, parts, x, y, w, steps, batch, losses, weightSums);
+        run(0, parts, x, y, w, steps, batch, carried, losses, weightSums);
         for (Future<?> f : running) {
             try {
                 f.get();
@@ -89,6 +105,9 @@ final class SumGradients implements AutoCloseable {
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
+        }
+        if (carried != null) {
+            carried.continued();
         }
         double total = 0;
         for (double s : weightSums) {
@@ -109,7 +128,7 @@ final class SumGradients implements AutoCloseable {
         return loss;
     }
 
-    private void run(int k, int parts, float[] x, float[] y, float[] w, int steps, int batch,
+    private void run(int k, int parts, float[] x, float[] y, float[] w, int steps, int batch, StreamStates carried,
                      double[] losses, double[] weightSums) {
         int from = (int) ((long) batch * k / parts);
         int to = (int) ((long) batch * (k + 1) / parts);
@@ -128,8 +147,21 @@ final class SumGradients implements AutoCloseable {
         }
         SumModel m = replicas[k];
         m.parameters().zeroGrad();
-        losses[k] = m.backward(m.forward(xs, steps, b, gemms[k]), ys, ws, gemms[k]);
+        losses[k] = pass(m, xs, ys, ws, steps, b, from, carried, gemms[k]);
         weightSums[k] = wsum;
+    }
+
+    /** Forward and backward over streams {@code [from, from + b)}, from and back into their carried states. */
+    private static double pass(SumModel m, float[] x, float[] y, float[] w, int steps, int b, int from,
+                               StreamStates carried, Gemm gemm) {
+        if (carried == null) {
+            return m.backward(m.forward(x, steps, b, gemm), y, w, gemm);
+        }
+        SumModel.BatchPass p = carried.atStart() ? m.forward(x, steps, b, gemm)
+                : m.forward(x, steps, b, carried.hidden(from, from + b), carried.cell(from, from + b), gemm);
+        // each share writes only its own streams' slots
+        carried.store(from, from + b, p.finalHidden(), p.finalCell());
+        return m.backward(p, y, w, gemm);
     }
 
     private static void copyWeights(ParameterSet from, ParameterSet to) {

@@ -17,7 +17,7 @@ class SumSequenceTrainingTest {
     private static final ModelMeta META = new ModelMeta("sum", 1, Map.of());
 
     private static SumTrainer.Settings options() {
-        return SumTrainer.Settings.builder().hiddenSize(12).maxLength(8).steps(1).batchSize(16)
+        return SumTrainer.gradientRecipe().toBuilder().hiddenSize(12).maxLength(8).steps(1).batchSize(16)
                 .inputScale(100f).targetScale(1000f).learningRate(1e-2).finalLearningRate(1e-2).threads(1).build();
     }
 

@@ -1,6 +1,7 @@
 package io.stepwise.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
@@ -20,7 +21,7 @@ class SumTrainerTest {
      * larger input gain and learning rate than the default run to get anywhere in 400 steps.
      */
     private static SumTrainer.Builder brief() {
-        return SumTrainer.Settings.builder().hiddenSize(16).maxLength(8).steps(400).batchSize(32)
+        return SumTrainer.gradientRecipe().toBuilder().hiddenSize(16).maxLength(8).steps(400).batchSize(32)
                 .startLength(4).curriculumShare(0.3).shortShare(0.25).inputScale(100f).targetScale(1000f)
                 .learningRate(1e-2).finalLearningRate(1e-4);
     }
@@ -83,7 +84,7 @@ class SumTrainerTest {
 
     @Test
     void theCurriculumGrowsFromTheStartLengthToTheLongest() {
-        SumTrainer t = new SumTrainer(SumTrainer.Settings.builder().startLength(8).curriculumShare(0.5).shortShare(0).build());
+        SumTrainer t = new SumTrainer(SumTrainer.gradientRecipe().toBuilder().startLength(8).curriculumShare(0.5).shortShare(0).build());
 
         assertThat(t.currentMaxLength(0)).isEqualTo(8);
         assertThat(t.currentMaxLength(0.25)).isEqualTo(45);
@@ -93,7 +94,7 @@ class SumTrainerTest {
 
     @Test
     void theInitialisationStartsEveryCellAsAnIntegrator() {
-        SumTrainer.Settings opts = SumTrainer.Settings.builder().hiddenSize(8).maxLength(16).build();
+        SumTrainer.Settings opts = SumTrainer.gradientRecipe().toBuilder().hiddenSize(8).maxLength(16).build();
         SumModel m = new SumTrainer(opts).newModel(META);
         int h = 8;
         float[] bih = m.parameters().get("lstm.bias_ih_l0").data();
@@ -111,5 +112,83 @@ class SumTrainerTest {
                 assertThat(whh[j * h + k]).isZero();
             }
         }
+    }
+
+    @Test
+    void streamsTrainedInChunksAreSummedPastTheFirstChunk() {
+        // streams of 32 in chunks of 8: positions 9..32 are right only if each chunk continues
+        // from where the last one left the state (their targets run on from the stream's start)
+        SumTrainer.Settings opts = brief().maxLength(32).chunkLength(8).steps(600).build();
+
+        SumTrainer.Result r = new SumTrainer(opts).train(META, TrainingListener.NONE);
+
+        for (SumEvaluation.Row row : SumEvaluation.evaluate(r.model(), 32, 300, 99)) {
+            double variance = row.stdTrueSum() * row.stdTrueSum();
+            assertThat(row.meanSquaredError()).as("length %d", row.length()).isLessThan(0.05 * variance);
+        }
+    }
+
+    @Test
+    void theDefaultRecipeFitsTheReadoutWithoutGradientStepsAndSumsBeyondItsStreams() {
+        SumTrainer.Settings opts = SumTrainer.Settings.builder().hiddenSize(16).maxLength(1024).batchSize(16).build();
+
+        SumTrainer.Result r = new SumTrainer(opts).train(META, TrainingListener.NONE);
+
+        assertThat(opts.recipe()).isEqualTo(SumTrainer.Recipe.FITTED);
+        assertThat(r.steps()).isZero();
+        assertThat(SumTrainer.Recipe.of(r.model())).as("the weights show the recipe").isEqualTo(SumTrainer.Recipe.FITTED);
+        // streams of 1,024 in the fit; sums of 2,048 numbers too
+        for (SumEvaluation.Row row : SumEvaluation.evaluate(r.model(), 2048, 100, 98)) {
+            assertThat(row.relativeError()).as("length %d", row.length()).isLessThan(1e-3);
+        }
+    }
+
+    @Test
+    void theFittedRecipeTakesNoStepsAndOneLayerAndMustFitTheReadout() {
+        SumTrainer.Settings none = SumTrainer.Settings.defaults();
+
+        assertThat(none.steps()).isZero();
+        assertThat(none.minutes()).isZero();
+        assertThatThrownBy(() -> none.toBuilder().fitReadout(false).build()).hasMessageContaining("fitReadout must be on");
+        assertThatThrownBy(() -> none.toBuilder().steps(10).build()).hasMessageContaining("takes no gradient steps");
+        assertThatThrownBy(() -> none.toBuilder().minutes(1).build()).hasMessageContaining("takes no gradient steps");
+        assertThatThrownBy(() -> none.toBuilder().numLayers(2).build()).hasMessageContaining("one layer");
+        assertThatThrownBy(() -> none.toBuilder().chunkLength(0).build()).hasMessageContaining("chunk length");
+        assertThatThrownBy(() -> SumTrainer.gradientRecipe().toBuilder().minutes(-1).build()).hasMessageContaining("positive");
+        assertThatThrownBy(() -> none.toBuilder().recipe(null).build()).hasMessageContaining("recipe");
+    }
+
+    @Test
+    void aGradientTrainedModelIsNotTakenForAFittedOne() {
+        SumModel m = new SumTrainer(SumTrainer.gradientRecipe().toBuilder().hiddenSize(8).maxLength(16).build()).newModel(META);
+
+        assertThat(SumTrainer.Recipe.of(m)).isEqualTo(SumTrainer.Recipe.GRADIENT);
+    }
+
+    @Test
+    void refittingAFittedModelsReadoutOnGivenSequencesKeepsItsCellsAndSums() {
+        SumTrainer trainer = new SumTrainer(SumTrainer.Settings.builder().hiddenSize(16).maxLength(512).batchSize(16).chunkLength(64).build());
+        SumModel m = trainer.newModel(META);
+        float[] cells = m.parameters().get("lstm.weight_ih_l0").data().clone();
+        // given sequences: 48 of 100 to 400 numbers, some drifting, their running sums as targets
+        SumData data = new SumData(17);
+        List<SumSequence> given = new java.util.ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            double[] v = data.sequence(100 + 25 * (i % 13), 1.0);
+            for (int k = 0; k < v.length && i % 3 == 0; k++) {
+                v[k] = Math.min(99, v[k] + 20);
+            }
+            given.add(SumSequence.runningSums(v));
+        }
+
+        trainer.refitReadout(m, given);
+
+        assertThat(m.parameters().get("lstm.weight_ih_l0").data()).as("the cells stay as built").containsExactly(cells);
+        assertThat(SumTrainer.Recipe.of(m)).isEqualTo(SumTrainer.Recipe.FITTED);
+        // fresh sequences, longer than any given one (chunks of 64 carried their state)
+        for (SumEvaluation.Row row : SumEvaluation.evaluate(m, 1024, 100, 5)) {
+            assertThat(row.relativeError()).as("length %d", row.length()).isLessThan(2e-3);
+        }
+        assertThatThrownBy(() -> trainer.refitReadout(m, List.of())).hasMessageContaining("no training sequences");
     }
 }

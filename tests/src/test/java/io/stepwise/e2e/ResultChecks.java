@@ -63,6 +63,12 @@ final class ResultChecks {
             } else if (e instanceof Result.Sum s) {
                 assertThat(a.get("sum").asDouble()).as("%s#%s", e.stream(), e.seq()).isCloseTo(s.sum(), Offset.offset(1e-5));
                 assertThat(a.get("exact").asDouble()).isEqualTo(s.exact());
+                // the valid-range flag: as predict gives it, or absent when the model records no range
+                if (s.inRange() == null) {
+                    assertThat(a.has("in_range")).as("%s#%s has no in_range", e.stream(), e.seq()).isFalse();
+                } else {
+                    assertThat(a.get("in_range").asBoolean()).as("%s#%s in_range", e.stream(), e.seq()).isEqualTo(s.inRange());
+                }
             }
         }
     }

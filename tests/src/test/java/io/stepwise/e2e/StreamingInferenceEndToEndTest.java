@@ -9,7 +9,12 @@ import io.stepwise.jobs.inference.InferenceSettings;
 import io.stepwise.jobs.inference.KafkaInference;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
+import io.stepwise.model.ModelMeta;
+import io.stepwise.model.SumModel;
 import io.stepwise.model.TaggerModel;
+import io.stepwise.train.SumEvaluation;
+import io.stepwise.train.SumTrainer;
+import io.stepwise.train.TrainingListener;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.ModelAnnouncement;
 import java.time.Duration;
@@ -17,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -138,6 +144,120 @@ class StreamingInferenceEndToEndTest {
             });
             ResultChecks.assertSameAsOffline(v1, first, before);
             ResultChecks.assertSameAsOffline(v2, second, after);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** A model of the default (fitted) recipe that records the range its evaluation up to {@code evalLength} validates. */
+    private static SumModel fittedSum(int version, int hidden, long seed, int evalLength) {
+        SumTrainer.Settings o = SumTrainer.Settings.builder().hiddenSize(hidden).maxLength(4096).batchSize(16).seed(seed).build();
+        SumModel m = new SumTrainer(o).train(new ModelMeta("meter-sum", version, Map.of()), TrainingListener.NONE).model();
+        Map<String, Object> provenance = new HashMap<>();
+        provenance.put("valid_range", SumEvaluation.validRange(SumEvaluation.evaluate(m, evalLength, 200, seed), 0.01, 4096).provenance());
+        return m.withMeta(new ModelMeta("meter-sum", version, provenance));
+    }
+
+    /** RMS error of {@code m} from zero at the end of 20 fresh streams of {@code length} drifting to ±{@code total}: its own error there. */
+    private static double ownError(SumModel m, double total, int length) {
+        SplittableRandom rng = new SplittableRandom(77 + (long) Math.abs(total));
+        double sq = 0;
+        for (int b = 0; b < 20; b++) {
+            double mean = (b % 2 == 0 ? 1 : -1) * total / length;
+            double half = 100 - Math.abs(mean);
+            double[] v = new double[length];
+            double exact = 0;
+            for (int i = 0; i < length; i++) {
+                v[i] = Math.max(-100, Math.min(99, Math.floor(mean - half + rng.nextDouble() * 2 * half)));
+                exact += v[i];
+            }
+            double e = m.runningSums(v)[length - 1] - exact;
+            sq += e * e;
+        }
+        return Math.sqrt(sq / 20);
+    }
+
+    /** Meter streams {@code meter-0} … drifting by their own amount, seqs from {@code firstSeq}. */
+    private static List<Element> driftingMeters(int streams, int perStream, long firstSeq, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<List<Element>> all = new ArrayList<>();
+        for (int s = 0; s < streams; s++) {
+            double drift = (s % 2 == 0 ? 1 : -1) * 6 * s;
+            double half = 100 - Math.abs(drift);
+            List<Element> es = new ArrayList<>();
+            for (int i = 0; i < perStream; i++) {
+                es.add(Element.value("meter-" + s, firstSeq + i, null, Math.floor(drift - half + rng.nextDouble() * 2 * half)));
+            }
+            all.add(es);
+        }
+        return Workloads.interleave(all, rng);
+    }
+
+    @Test
+    void aSumVersionSwappedMidStreamContinuesEveryRunningSumAndResultsPastItsRangeAreFlagged() throws Exception {
+        // v1 validated to 1,024 numbers, v2 (another hidden size) only to 256: past it, its results say in_range false
+        SumModel v1 = fittedSum(1, 16, 1, 1024);
+        SumModel v2 = fittedSum(2, 32, 2, 256);
+        int streams = 6;
+        InferenceSettings s = settings("sum-carry").build();
+        StreamExecutionEnvironment env = env();
+        KafkaInference.configure(env, s);
+        JobClient job = env.executeAsync("sum carry");
+        try (KafkaTopics.Reader out = new KafkaTopics.Reader(KAFKA.bootstrapServers(), s.outputTopic())) {
+            announce(s, v1);
+            List<Element> first = driftingMeters(streams, 400, 1, 31);
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(first));
+            await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= first.size());
+
+            announce(s, v2);
+            // wait until v2 serves: a new stream per probe starts on the newest version
+            long probes = 0;
+            while (out.poll().stream().noneMatch(r -> r.value().contains("\"probe-") && r.value().contains("\"version\":2"))) {
+                assertThat(probes).as("v2 never served").isLessThan(200);
+                KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(),
+                        Workloads.records(List.of(Element.value("probe-" + probes, 1L, null, 1))));
+                probes++;
+                Thread.sleep(300);
+            }
+            List<Element> second = driftingMeters(streams, 150, 401, 32);
+            KafkaTopics.produce(KAFKA.bootstrapServers(), s.inputTopic(), Workloads.records(second));
+            long all = first.size() + probes + second.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> out.poll().size() >= all);
+
+            Map<String, JsonNode> results = ResultChecks.byStreamAndSeq(out.poll());
+            Map<String, JsonNode> before = new HashMap<>();
+            results.forEach((k, v) -> {
+                if (k.startsWith("meter") && v.get("seq").asLong() <= 400) {
+                    before.put(k, v);
+                }
+            });
+            // before the swap: v1, as predict gives it, in_range included
+            ResultChecks.assertSameAsOffline(v1, first, before);
+            double largest = 0;
+            for (int m = 0; m < streams; m++) {
+                JsonNode last = results.get("meter-" + m + "#400");
+                JsonNode next = results.get("meter-" + m + "#401");
+                assertThat(next.get("version").asInt()).isEqualTo(2);
+                double x = next.get("value").asDouble();
+                double exact = last.get("exact").asDouble();
+                largest = Math.max(largest, Math.abs(exact));
+                double own = ownError(v2, exact, 1000);
+                double gap = Math.abs(next.get("sum").asDouble() - (last.get("sum").asDouble() + x));
+                System.out.printf("e2e carry meter-%d: sum before %.4f (exact %.0f), x %.0f, sum after %.4f, "
+                        + "|after - (before + x)| %.4f, v2's own error there %.4f%n", m, last.get("sum").asDouble(), exact, x,
+                        next.get("sum").asDouble(), gap, own);
+                assertThat(gap)
+                        .as("meter-%d: the first v2 result goes on from v1's last (exact %.0f, v2's own error there %.3f)", m, exact, own)
+                        .isLessThanOrEqualTo(3 * own + 0.05);
+                // every v2 result, independently of the job: flagged when past v2's range (all are: length > 256)
+                for (long seq = 401; seq <= 550; seq++) {
+                    JsonNode r = results.get("meter-" + m + "#" + seq);
+                    boolean inRange = seq <= v2.validRange().validatedMaxLength()
+                            && Math.abs(r.get("exact").asDouble()) <= v2.validRange().validatedMaxAbsTotal();
+                    assertThat(r.get("in_range").asBoolean()).as("meter-%d#%d", m, seq).isEqualTo(inRange).isFalse();
+                }
+            }
+            assertThat(largest).as("the swap met totals in the thousands").isGreaterThan(10_000);
         } finally {
             job.cancel().get();
         }

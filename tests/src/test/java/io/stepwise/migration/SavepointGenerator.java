@@ -88,7 +88,7 @@ public final class SavepointGenerator {
 
     /** Trained briefly with a fixed seed: its running sums are roughly right, so a lost sum shows. */
     static SumModel sum() {
-        SumTrainer trainer = new SumTrainer(SumTrainer.Settings.builder().hiddenSize(16).maxLength(64).steps(300).seed(5).build());
+        SumTrainer trainer = new SumTrainer(SumTrainer.gradientRecipe().toBuilder().hiddenSize(16).maxLength(64).steps(300).seed(5).build());
         Map<String, Object> provenance = new LinkedHashMap<>(trainer.settings().provenance());
         provenance.put("generator", SavepointGenerator.class.getName());
         return trainer.train(new ModelMeta("sum", 2, provenance), TrainingListener.NONE).model();

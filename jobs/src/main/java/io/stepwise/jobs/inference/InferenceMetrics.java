@@ -27,6 +27,9 @@ final class InferenceMetrics {
     final Counter expiredStreams;
     final Counter expiredWaitingTags;
     final Counter rewarmed;
+    final Counter carried;
+    final Counter carriedFromExact;
+    final Counter resultsOutOfRange;
     final Counter pinnedEvicted;
     final Histogram stepMicros;
     final Histogram batchFill;
@@ -43,6 +46,9 @@ final class InferenceMetrics {
         expiredStreams = g.counter("streamsExpired");
         expiredWaitingTags = g.counter("waitingTagsFinalOnExpiry");
         rewarmed = g.counter("streamsRewarmed");
+        carried = g.counter("streamsCarried");
+        carriedFromExact = g.counter("streamsCarriedFromExactSum");
+        resultsOutOfRange = g.counter("resultsOutOfRange");
         pinnedEvicted = g.counter("pinnedVersionsEvicted");
         stepMicros = g.histogram("stepLatencyMicros", new DescriptiveStatisticsHistogram(10_000));
         batchFill = g.histogram("batchFill", new DescriptiveStatisticsHistogram(10_000));

@@ -75,6 +75,11 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
         this.initialModel = initialModel;
     }
 
+    /** The operator's metrics once it is open, for tests on a harness (whose metric group registers nothing). */
+    InferenceMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
@@ -265,11 +270,6 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
             }
         }
         flush(FlushCause.FIRST_VERSION);
-    }
-
-    /** The operator's metrics (tests in this package read them). */
-    InferenceMetrics metrics() {
-        return metrics;
     }
 
     private void deadLetter(SourcedElement in, String reason) {

@@ -5,10 +5,13 @@ import io.stepwise.lstm.LstmState;
 import io.stepwise.model.Input;
 import io.stepwise.model.Model;
 import io.stepwise.model.Prediction;
+import io.stepwise.model.StateCarry;
 import io.stepwise.model.TaggerModel;
-import java.util.List;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.Result;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One model version as the inference job serves it: one LSTM step per element, and the result
@@ -22,6 +25,8 @@ import io.stepwise.wire.Result;
  */
 public final class ServedModel {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ServedModel.class);
+
     private final Model model;
     private final Model.Stepper stepper;
     private final Model.BatchStepper batch;
@@ -30,6 +35,9 @@ public final class ServedModel {
     private Input[] inputs = new Input[0];
     private LstmState[] lstmStates = new LstmState[0];
     private Prediction[] predictions = new Prediction[0];
+    /** How streams move into this version (update policy carry), made on first need; null for a kind without one. */
+    private StateCarry carry;
+    private boolean carryMade;
 
     private ServedModel(Model model) {
         this.model = model;
@@ -73,11 +81,13 @@ public final class ServedModel {
         batch.step(inputs, lstmStates, n, predictions);
         for (int i = 0; i < n; i++) {
             Element e = elements[i];
+            StreamState s = states[i];
+            s.length++;
             if (e.value() != null) {
-                states[i].exactSum += e.value();
+                s.exactSum += e.value();
             }
-            results[i] = delayed != null ? delayed.after(e, (Prediction.Tag) predictions[i], states[i])
-                    : List.of(Result.of(e, predictions[i], states[i].exactSum, model.name(), version()));
+            results[i] = delayed != null ? delayed.after(e, (Prediction.Tag) predictions[i], s)
+                    : List.of(Result.of(e, predictions[i], s.exactSum, model.name(), version(), model.inValidRange(s.length, s.exactSum)));
         }
     }
 
@@ -93,6 +103,32 @@ public final class ServedModel {
             return DelayedTags.settleAsGiven(stream, state, model.name(), state.version);
         }
         return delayed.flush(stream, state);
+    }
+
+    /**
+     * Moves {@code state}, computed by version {@code older} (null when it is no longer held), into
+     * this version by the model kind's carry (update policy carry): its {@code (h, c)} is replaced by
+     * this version's state for what the stream has reached, shaped for this version's LSTM. Null, and
+     * the state untouched, when this kind defines no carry. The carry's one-off work (a sum model's
+     * calibration) happens at the first call, once per version and parallel instance, and is logged
+     * with its duration.
+     */
+    public StateCarry.Carried carry(StreamState state, ServedModel older) {
+        if (!carryMade) {
+            carry = model.newStateCarry();
+            carryMade = true;
+            if (carry != null) {
+                LOG.info("model {} v{}: {}", model.name(), version(), carry.prepare());
+            }
+        }
+        if (carry == null) {
+            return null;
+        }
+        boolean olderState = older != null && state.fits(older.config());
+        StateCarry.Carried c = carry.carry(olderState ? older.model() : null, olderState ? state.lstm() : null, state.exactSum);
+        state.zero(config());
+        System.arraycopy(c.state().values(), 0, state.hc, 0, state.hc.length);
+        return c;
     }
 
     /**

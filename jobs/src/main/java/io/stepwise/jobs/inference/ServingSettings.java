@@ -24,7 +24,7 @@ import java.util.List;
  * @param maxPendingPerStream elements buffered per stream while no model version exists yet
  *                           (cold start without --model); beyond it elements are dead-lettered.
  * @param updatePolicy       what a stream in mid-sequence does when a new version arrives; null:
- *                           the model kind's default (pin for taggers, rewarm for sums)
+ *                           the model kind's default (pin for taggers, carry for sums)
  * @param rewarmWindow       elements kept per stream for {@link UpdatePolicy#REWARM}
  * @param keptVersions       model versions kept in broadcast state, the newest ones; a stream pinned
  *                           to an older one moves to the newest (metric pinnedVersionsEvicted)
@@ -200,8 +200,8 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
                     b -> b.idleTimeout, (b, v) -> b.idleTimeout(Durations.parse(v, "--idle-timeout"))),
             JobOption.<Builder>value("--max-pending", "N", "Elements kept per stream while no model version exists yet.",
                     b -> b.maxPendingPerStream, (b, v) -> b.maxPendingPerStream(OptionGroup.integer("--max-pending", v))),
-            JobOption.<Builder>value("--update-policy", "pin|switch|rewarm",
-                    "What a stream in mid-sequence does when a new version arrives (default: pin for taggers, rewarm for sums).",
+            JobOption.<Builder>value("--update-policy", "pin|switch|rewarm|carry",
+                    "What a stream in mid-sequence does when a new version arrives (default: pin for taggers, carry for sums).",
                     null, (b, v) -> b.updatePolicy(UpdatePolicy.parse(v))),
             JobOption.<Builder>value("--rewarm-window", "N", "Elements kept per stream to rewarm its state under a new version.",
                     b -> b.rewarmWindow, (b, v) -> b.rewarmWindow(OptionGroup.positive("--rewarm-window", v))),

@@ -19,6 +19,12 @@ public class StreamState {
     public long lastSeq = -1;
     public int version;
     public double exactSum;
+    /**
+     * Elements stepped since the stream (or its sequence) started: with the exact sum, where the
+     * stream stands against the range its model was validated on. Absent from savepoints written
+     * before it existed, so such streams count from their restore (0).
+     */
+    public long length;
     /** Processing time of the last element, and of the idle-expiry timer now registered (0: none). */
     public long lastActive;
     public long expiryTimer;
@@ -91,7 +97,7 @@ public class StreamState {
         return next;
     }
 
-    /** Zeroes {@code (h, c)} for {@code config}, keeping the running sum and the remembered inputs. */
+    /** Zeroes {@code (h, c)} for {@code config}, keeping the running sum, the length and the remembered inputs. */
     public void zero(LstmConfig config) {
         layers = config.numLayers();
         hidden = config.hiddenSize();
@@ -113,11 +119,12 @@ public class StreamState {
         waitingH = null;
     }
 
-    /** Starts the stream over under another architecture: zero state, no running sum. */
+    /** Starts the stream over under another architecture: zero state, no running sum, no length. */
     public void reset(LstmConfig config) {
         layers = config.numLayers();
         hidden = config.hiddenSize();
         hc = new float[2 * layers * hidden];
         exactSum = 0;
+        length = 0;
     }
 }

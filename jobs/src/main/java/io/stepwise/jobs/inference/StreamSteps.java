@@ -1,5 +1,6 @@
 package io.stepwise.jobs.inference;
 
+import io.stepwise.model.StateCarry;
 import io.stepwise.wire.DeadLetter;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.KeyedJson;
@@ -180,10 +181,15 @@ final class StreamSteps {
     /**
      * The version for a stream whose state was computed by an older one than {@code newest}, by the
      * update policy. Pin keeps the old version while broadcast state still holds it; rewarm recomputes
-     * the state under the newest from the stream's recent inputs.
+     * the state under the newest from the stream's recent inputs; carry moves it to the newest by the
+     * model kind's carry (a kind without one keeps its default policy).
      */
     private ServedModel forStreamInMidSequence(StreamState s, ServedModel newest) throws Exception {
-        switch (settings.policyFor(newest.model().kind())) {
+        return forStreamInMidSequence(s, newest, settings.policyFor(newest.model().kind()));
+    }
+
+    private ServedModel forStreamInMidSequence(StreamState s, ServedModel newest, UpdatePolicy policy) throws Exception {
+        switch (policy) {
             case PIN -> {
                 ServedModel pinned = versions.version(s.version);
                 if (pinned != null) {
@@ -196,6 +202,17 @@ final class StreamSteps {
                 if (s.fits(newest.config())) {
                     newest.rewarm(s);
                     metrics.rewarmed.inc();
+                }
+                return newest;
+            }
+            case CARRY -> {
+                StateCarry.Carried c = newest.carry(s, versions.version(s.version));
+                if (c == null) {
+                    return forStreamInMidSequence(s, newest, UpdatePolicy.defaultFor(newest.model().kind()));
+                }
+                metrics.carried.inc();
+                if (c.fromExact()) {
+                    metrics.carriedFromExact.inc();
                 }
                 return newest;
             }
@@ -233,6 +250,9 @@ final class StreamSteps {
         for (Result r : rs) {
             out.result(new KeyedJson(r.stream(), r.toJson()), timestamp);
             metrics.resultsOut.markEvent();
+            if (r instanceof Result.Sum sum && Boolean.FALSE.equals(sum.inRange())) {
+                metrics.resultsOutOfRange.inc();
+            }
         }
     }
 

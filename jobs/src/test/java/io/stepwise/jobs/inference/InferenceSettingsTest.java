@@ -140,7 +140,7 @@ class InferenceSettingsTest {
         assertThatThrownBy(() -> InferenceSettings.parse(new String[]{"--input-topic", "in", "--model-topic", "m", "--output-topic", "o"}))
                 .hasMessageContaining("--bootstrap is required");
         assertThatThrownBy(() -> InferenceSettings.parse(with(KAFKA_RUN, "--update-policy", "sometimes")))
-                .hasMessageContaining("pin, switch or rewarm");
+                .hasMessageContaining("pin, switch, rewarm or carry");
         assertThatThrownBy(() -> InferenceSettings.parse(with(KAFKA_RUN, "--at-least-once=yes")))
                 .hasMessageContaining("--at-least-once takes no value");
         assertThatThrownBy(() -> InferenceSettings.parse(with(KAFKA_RUN, "--max-model-bytes", "lots")))
