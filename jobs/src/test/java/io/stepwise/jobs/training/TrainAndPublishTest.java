@@ -11,6 +11,7 @@ import io.stepwise.model.ModelKind;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.model.TaggerModel;
+import io.stepwise.model.TaggerShape;
 import io.stepwise.model.Vocabulary;
 import io.stepwise.model.ModelLimits;
 import io.stepwise.modelstream.ModelAdmission;
@@ -154,6 +155,28 @@ class TrainAndPublishTest {
         assertThat(v2.words().entries().subList(0, 4)).containsExactly("<unk>", "the", "dog", "ate");
         assertThat(v2.words().entries()).contains("cat", "apple", "red", "saw");
         assertThat(v2.tags().entries()).startsWith("DET", "NOUN", "VERB").contains("ADJ");
+    }
+
+    @Test
+    void aStreamingTaggerIsFineTunedKeepingItsCharacterFeaturesAndItsDelay() throws Exception {
+        TaggerShape shape = new TaggerShape(6, 10, 1, 4, 5, 12, 2, true);
+        Vocabulary letters = Vocabulary.withUnknown(List.of("t", "h", "e", "d", "o", "g", "a"));
+        TaggerModel v1 = new TaggerModel(new ModelMeta("tagger", 1, Map.of()), Vocabulary.withUnknown(List.of("the", "dog", "ate")),
+                Vocabulary.closed(List.of("DET", "NOUN", "VERB")), letters, shape).initRandom(5);
+        TrainingSettings o = tagger(v1).build();
+        open(o, null);
+        List<LabelledExample> examples = ToyLanguage.sentences(60, 1);
+
+        send(examples);
+
+        List<ModelAnnouncement> out = announcements();
+        assertThat(out).hasSize(1);
+        TaggerModel v2 = (TaggerModel) load(out.get(0)).model();
+        assertThat(v2.shape()).as("the round keeps the architecture it was given").isEqualTo(shape);
+        assertThat(v2.characters().characters().entries()).as("the character vocabulary stays").isEqualTo(letters.entries());
+        assertThat(v2.words().entries()).startsWith("<unk>", "the", "dog", "ate").contains("cat", "apple", "red");
+        var sentences = split(o, examples, true).stream().map(LabelledExample::taggedSentence).toList();
+        assertThat(TaggerEvaluation.accuracy(v2, sentences).value()).isGreaterThan(TaggerEvaluation.accuracy(v1, sentences).value());
     }
 
     @Test
