@@ -2,7 +2,9 @@ package io.stepwise.recording;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.wire.RawRecord;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,8 @@ import java.util.Base64;
 public final class RecordingFormat {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads a line as one JSON value and nothing after it: a line with more is not a line this format wrote. */
+    private static final ObjectReader LINE = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private RecordingFormat() {
     }
@@ -63,12 +67,17 @@ public final class RecordingFormat {
     public static RawRecord read(String line, String source) {
         JsonNode n;
         try {
-            n = JSON.readTree(line);
+            n = LINE.readTree(line);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": not a recording line: " + e.getOriginalMessage());
         }
         if (n == null || !n.isObject() || !n.hasNonNull("topic") || !n.has("timestamp")) {
             throw new IllegalArgumentException(source + ": a recording line needs at least 'topic' and 'timestamp'");
+        }
+        if (!n.get("timestamp").canConvertToLong() || !n.get("timestamp").isIntegralNumber()) {
+            // asLong() would read it as 0 and put the record first in time, against the recorded order
+            throw new IllegalArgumentException(source + ": a recording line's 'timestamp' must be an integer (epoch milliseconds), got "
+                    + n.get("timestamp"));
         }
         JsonNode k = n.get("key");
         String key = k == null || k.isNull() ? null : k.asText();

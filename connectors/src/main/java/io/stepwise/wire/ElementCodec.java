@@ -48,8 +48,9 @@ public final class ElementCodec {
         Double value = null;
         boolean end = false;
         try (JsonParser p = FACTORY.createParser(raw)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new InvalidElementException("not a JSON object");
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new InvalidElementException("not a JSON object: " + JsonRecords.describe(p, first));
             }
             java.util.Set<String> seen = new java.util.HashSet<>(8);
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -64,20 +65,24 @@ public final class ElementCodec {
                     case "seq" -> seq = integer(p, v, field);
                     case "ts" -> ts = integer(p, v, field);
                     case "value" -> value = number(p, v);
-                    case "end" -> end = flag(v);
+                    case "end" -> end = flag(p, v);
                     default -> p.skipChildren(); // producers may add their own fields
                 }
             }
-            if (trailing(p)) {
+            if (JsonRecords.trailing(p)) {
                 throw new InvalidElementException("trailing characters after the JSON object");
             }
         } catch (JsonProcessingException e) {
-            throw new InvalidElementException("not JSON: " + e.getOriginalMessage());
+            throw new InvalidElementException(JsonRecords.notJson(e));
         } catch (java.io.IOException e) {
             throw new InvalidElementException("not JSON: " + e.getMessage());
         }
         if (stream == null) {
             throw new InvalidElementException("missing 'stream'");
+        }
+        if (stream.isBlank()) {
+            // a stream id of white space alone is a producer's bug (an unset variable, padding), not a stream
+            throw new InvalidElementException("'stream' is only white space");
         }
         if (stream.length() > MAX_STREAM_CHARS) {
             throw new InvalidElementException("'stream' of " + stream.length() + " characters exceeds " + MAX_STREAM_CHARS);
@@ -97,23 +102,15 @@ public final class ElementCodec {
         return new Element(stream, seq, ts, token, value, false);
     }
 
-    /** Whether anything but white space follows the object; what follows need not be JSON at all. */
-    private static boolean trailing(JsonParser p) {
-        try {
-            return p.nextToken() != null;
-        } catch (java.io.IOException e) {
-            return true;
-        }
-    }
-
     /** A string field: null when JSON null, refused when of another type or empty. */
     private static String text(JsonParser p, JsonToken v, String field) throws java.io.IOException, InvalidElementException {
         if (v == JsonToken.VALUE_NULL) {
             return null;
         }
         if (v != JsonToken.VALUE_STRING) {
+            String got = JsonRecords.describe(p, v);
             p.skipChildren();
-            throw new InvalidElementException("'" + field + "' must be a string, got " + kind(v));
+            throw new InvalidElementException("'" + field + "' must be a string, got " + got);
         }
         String s = p.getText();
         if (s.isEmpty()) {
@@ -126,15 +123,19 @@ public final class ElementCodec {
         if (v == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (v != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        if (v != JsonToken.VALUE_NUMBER_INT) {
+            String got = JsonRecords.describe(p, v);
             p.skipChildren();
-            throw new InvalidElementException("'" + field + "' must be an integer, got " + p.getText());
+            throw new InvalidElementException("'" + field + "' must be an integer, got " + got);
         }
-        long n = p.getLongValue();
-        if (n < 0) {
-            throw new InvalidElementException("'" + field + "' must not be negative, got " + n);
+        if (p.getText().startsWith("-")) {
+            throw new InvalidElementException("'" + field + "' must not be negative, got " + p.getText());
         }
-        return n;
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw new InvalidElementException("'" + field + "' " + p.getText() + " is larger than " + Long.MAX_VALUE
+                    + ", the largest accepted");
+        }
+        return p.getLongValue();
     }
 
     private static Double number(JsonParser p, JsonToken v) throws java.io.IOException, InvalidElementException {
@@ -142,12 +143,14 @@ public final class ElementCodec {
             return null;
         }
         if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
+            String got = JsonRecords.describe(p, v);
             p.skipChildren();
-            throw new InvalidElementException("'value' must be a number, got " + kind(v));
+            throw new InvalidElementException("'value' must be a number, got " + got);
         }
         double d = p.getDoubleValue();
         if (!Double.isFinite(d)) {
-            throw new InvalidElementException("'value' is not finite");
+            // a literal such as 1e309 that is beyond any double
+            throw new InvalidElementException("'value' " + p.getText() + " is not finite as a double");
         }
         if (Math.abs(d) > MAX_ABS_VALUE) {
             throw new InvalidElementException("'value' " + d + " is beyond +-" + MAX_ABS_VALUE);
@@ -155,26 +158,16 @@ public final class ElementCodec {
         return d;
     }
 
-    private static boolean flag(JsonToken v) throws InvalidElementException {
+    private static boolean flag(JsonParser p, JsonToken v) throws java.io.IOException, InvalidElementException {
         if (v == JsonToken.VALUE_NULL || v == JsonToken.VALUE_FALSE) {
             return false;
         }
         if (v != JsonToken.VALUE_TRUE) {
-            throw new InvalidElementException("'end' must be true or false, got " + kind(v));
+            String got = JsonRecords.describe(p, v);
+            p.skipChildren();
+            throw new InvalidElementException("'end' must be true or false, got " + got);
         }
         return true;
-    }
-
-    /** A JSON type by the name Jackson's tree gives it (STRING, NUMBER, ...), as earlier messages did. */
-    private static String kind(JsonToken v) {
-        return switch (v) {
-            case VALUE_STRING -> "STRING";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "NUMBER";
-            case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN";
-            case START_OBJECT -> "OBJECT";
-            case START_ARRAY -> "ARRAY";
-            default -> v.name();
-        };
     }
 
     public static String write(Element e) {

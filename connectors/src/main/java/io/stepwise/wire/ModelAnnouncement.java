@@ -34,12 +34,10 @@ public record ModelAnnouncement(String model, int version, String sha256, String
     public static ModelAnnouncement parse(String raw) throws InvalidElementException {
         JsonNode n;
         try {
-            n = JSON.readTree(raw);
-        } catch (JsonProcessingException e) {
-            throw new InvalidElementException("model announcement is not JSON: " + e.getOriginalMessage());
-        }
-        if (n == null || !n.isObject()) {
-            throw new InvalidElementException("model announcement is not a JSON object");
+            // no size limit here: an inline file is as large as the model limits let it be, checked later
+            n = JsonRecords.object(raw, Integer.MAX_VALUE);
+        } catch (InvalidElementException e) {
+            throw new InvalidElementException("model announcement: " + e.getMessage());
         }
         JsonNode model = n.get("model");
         JsonNode version = n.get("version");
@@ -48,19 +46,19 @@ public record ModelAnnouncement(String model, int version, String sha256, String
             throw new InvalidElementException("model announcement lacks a 'model' name");
         }
         if (version == null || !version.canConvertToInt() || !version.isIntegralNumber() || version.intValue() < 1) {
-            throw new InvalidElementException("model announcement needs an integer 'version' >= 1");
+            throw new InvalidElementException("model announcement needs an integer 'version' >= 1, got " + shown(version));
         }
         if (sha == null || !sha.isTextual() || !HEX64.matcher(sha.textValue()).matches()) {
-            throw new InvalidElementException("model announcement needs 'sha256': 64 lower-case hex digits");
+            throw new InvalidElementException("model announcement needs 'sha256': 64 lower-case hex digits, got " + shown(sha));
         }
-        String uri = n.hasNonNull("uri") ? n.get("uri").asText() : null;
-        String inline = n.hasNonNull("inline") ? n.get("inline").asText() : null;
+        String uri = text(n, "uri");
+        String inline = text(n, "inline");
         if ((uri == null) == (inline == null)) {
             throw new InvalidElementException("model announcement needs exactly one of 'uri' and 'inline'");
         }
         String eval = n.hasNonNull("eval") ? n.get("eval").toString() : null;
-        String signature = n.hasNonNull("signature") ? n.get("signature").asText() : null;
-        String keyId = n.hasNonNull("key_id") ? n.get("key_id").asText() : null;
+        String signature = text(n, "signature");
+        String keyId = text(n, "key_id");
         if (signature != null && signatureBytes(signature) == null) {
             throw new InvalidElementException("model announcement's 'signature' must be the base64 of a " + SIGNATURE_BYTES
                     + "-byte Ed25519 signature");
@@ -69,6 +67,27 @@ public record ModelAnnouncement(String model, int version, String sha256, String
             throw new InvalidElementException("model announcement's 'key_id' must be 64 lower-case hex digits, beside a 'signature'");
         }
         return new ModelAnnouncement(model.textValue(), version.intValue(), sha.textValue(), uri, inline, eval, signature, keyId);
+    }
+
+    /** An optional string field: null when absent or JSON null, refused when of another type. */
+    private static String text(JsonNode n, String field) throws InvalidElementException {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new InvalidElementException("model announcement's '" + field + "' must be a string, got " + v.getNodeType());
+        }
+        return v.textValue();
+    }
+
+    /** A field's value for a message, shortened: an announcement may carry a whole file inline. */
+    private static String shown(JsonNode v) {
+        if (v == null) {
+            return "none";
+        }
+        String s = v.toString();
+        return s.length() <= 72 ? s : s.substring(0, 72) + "…";
     }
 
     /** The signature's bytes, or null when it is absent or not the base64 of an Ed25519 signature. */

@@ -38,4 +38,18 @@ class RecordingFormatTest {
         assertThatThrownBy(() -> RecordingFormat.read("{\"topic\":\"tokens\",\"timestamp\":1,\"value_base64\":\"%%%\"}", "rec.jsonl:3"))
                 .hasMessageContaining("rec.jsonl:3").hasMessageContaining("value_base64");
     }
+
+    @Test
+    void aTimestampThatIsNotAnIntegerIsRefusedRatherThanReadAsZero() {
+        assertThatThrownBy(() -> RecordingFormat.read("{\"topic\":\"tokens\",\"timestamp\":\"noon\",\"value\":\"x\"}", "rec.jsonl"))
+                .hasMessageContaining("'timestamp' must be an integer");
+        assertThatThrownBy(() -> RecordingFormat.read("{\"topic\":\"tokens\",\"timestamp\":1.5,\"value\":\"x\"}", "rec.jsonl"))
+                .hasMessageContaining("'timestamp' must be an integer");
+    }
+
+    @Test
+    void aLineWithCharactersAfterItsObjectIsNotARecordingLine() {
+        assertThatThrownBy(() -> RecordingFormat.read("{\"topic\":\"tokens\",\"timestamp\":1,\"value\":\"x\"}}", "rec.jsonl"))
+                .hasMessageContaining("not a recording line");
+    }
 }

@@ -50,14 +50,36 @@ class ElementCodecTest {
         "{\"stream\":\"s\",\"seq\":1,\"token\":\"dog\"}}|trailing characters",
         "{\"stream\":\"s\",\"token\":\"dog\"} x|trailing characters",
         "{\"stream\":\"s\",\"token\":\"a\",\"token\":\"b\"}|given twice",
-        "{\"stream\":\"s\",\"seq\":99999999999999999999,\"token\":\"a\"}|'seq' must be an integer",
+        "{\"stream\":\"s\",\"seq\":99999999999999999999,\"token\":\"a\"}|'seq' 99999999999999999999 is larger than 9223372036854775807",
         "{\"stream\":\"s\",\"value\":1e309}|not finite",
         "{\"stream\":\"s\",\"token\":[\"a\"]}|'token' must be a string",
+        "{\"stream\":\"  \",\"token\":\"a\"}|'stream' is only white space",
+        "{\"stream\":\"s\",\"seq\":\"1\",\"token\":\"a\"}|'seq' must be an integer, got STRING \"1\"",
+        "{\"stream\":\"s\",\"seq\":{\"n\":1},\"token\":\"a\"}|'seq' must be an integer, got OBJECT",
+        "{\"stream\":\"s\",\"seq\":9223372036854775808,\"token\":\"a\"}|'seq' 9223372036854775808 is larger than 9223372036854775807, the largest accepted",
+        "{\"stream\":\"s\",\"seq\":-9223372036854775809,\"token\":\"a\"}|'seq' must not be negative",
+        "{\"stream\":\"s\",\"value\":-1e309}|'value' -1e309 is not finite",
+        "{\"stream\":\"s\",\"value\":NaN}|'NaN': NaN and Infinity are not JSON numbers",
+        "{\"stream\":\"s\",\"value\":-Infinity}|'-Infinity': NaN and Infinity are not JSON numbers",
+        "42|not a JSON object: NUMBER 42",
+        "'   '|empty record: the value is only white space",
+        "''|empty record: the value is empty",
     })
     void malformedRecordsAreRejectedWithAReason(String raw, String reason) {
         assertThatThrownBy(() -> ElementCodec.parse(raw))
                 .isInstanceOf(InvalidElementException.class)
                 .hasMessageContaining(reason);
+    }
+
+    @Test
+    void aTombstoneIsAnEmptyRecord() {
+        assertThatThrownBy(() -> ElementCodec.parse(null)).hasMessage("empty record: the value is null (a tombstone)");
+    }
+
+    @Test
+    void nestingBeyondTheParsersLimitIsRefusedInWordsAProducerCanActOn() {
+        String deep = "{\"stream\":\"s\",\"token\":\"a\",\"meta\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        assertThatThrownBy(() -> ElementCodec.parse(deep)).hasMessage("JSON nested more than 1000 levels deep, the limit");
     }
 
     @Test

@@ -55,6 +55,10 @@ class LabelledExampleTest {
         "{\"values\":[1,\"2\"]}|'values'[1] must be a number",
         "{\"values\":[1,1e300]}|'values'[1]",
         "{\"values\":[1,2],\"targets\":[1]}|2 values but 1 targets",
+        "{\"tokens\":[\"a\"],\"tags\":[\"X\"]}}|trailing characters after the JSON object",
+        "{\"tokens\":[\"a\"],\"tags\":[\"X\"],\"tags\":[\"Y\"]}|'tags' is given twice",
+        "{\"values\":[NaN]}|NaN and Infinity are not JSON numbers",
+        "''|empty record",
     })
     void rejectsWhatCannotBeTrainedOnWithAReason(String raw, String reason) {
         assertThatThrownBy(() -> LabelledExample.parse(raw)).isInstanceOf(InvalidElementException.class).hasMessageContaining(reason);

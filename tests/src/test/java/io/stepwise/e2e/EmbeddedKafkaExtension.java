@@ -10,12 +10,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * started before the first test, stopped after the last. Topics are not cleaned between tests, so
  * each test names its own. Register it as a static field with {@code @RegisterExtension}.
  */
-final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
+public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback {
 
     private EmbeddedKafka kafka;
 
     /** The broker's {@code host:port}, for producers, consumers and jobs. */
-    String bootstrapServers() {
+    public String bootstrapServers() {
         if (kafka == null) {
             throw new IllegalStateException("the embedded Kafka broker has not started (or failed to)");
         }

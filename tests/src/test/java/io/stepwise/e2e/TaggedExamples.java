@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * Seeded labelled sentences over the words of {@link Workloads#WORDS} (and two words they lack),
  * each word with one tag, so that a small tagger learns them within a round or two.
  */
-final class TaggedExamples {
+public final class TaggedExamples {
 
     private static final String[] DETS = {"the", "a"};
     private static final String[] ADJS = {"red", "old", "big"};
@@ -20,7 +20,7 @@ final class TaggedExamples {
     private TaggedExamples() {
     }
 
-    static List<LabelledExample> sentences(int n, long seed) {
+    public static List<LabelledExample> sentences(int n, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<LabelledExample> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -12,15 +12,15 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Seeded test streams and small models for the end-to-end tests. */
-final class Workloads {
+public final class Workloads {
 
-    static final List<String> WORDS = List.of("the", "a", "dog", "cat", "ate", "saw", "apple", "book", "red", "old",
+    public static final List<String> WORDS = List.of("the", "a", "dog", "cat", "ate", "saw", "apple", "book", "red", "old",
             "quickly", "and", "she", "he", "read", "that");
 
     private Workloads() {
     }
 
-    static TaggerModel tagger(int version, long seed) {
+    public static TaggerModel tagger(int version, long seed) {
         return new TaggerModel(new ModelMeta("tagger", version, Map.of()), Vocabulary.withUnknown(WORDS),
                 Vocabulary.closed(List.of("DET", "NOUN", "VERB", "ADJ", "ADV", "CCONJ", "PRON")), 8, 12, 1).initRandom(seed);
     }
@@ -36,7 +36,7 @@ final class Workloads {
                 new io.stepwise.model.TaggerShape(8, 12, 1, 4, 5, 12, 2, true)).initRandom(seed);
     }
 
-    static SumModel sum(int version, long seed) {
+    public static SumModel sum(int version, long seed) {
         return new SumModel(new ModelMeta("sum", version, Map.of()), 10, 1, 100f, 100f).initRandom(seed);
     }
 
@@ -44,7 +44,7 @@ final class Workloads {
      * {@code streams} streams of sentences (with end markers), interleaved at random but each stream
      * in its own order, seq numbered per stream from {@code firstSeq}. Some words are unknown.
      */
-    static List<Element> sentences(int streams, int sentencesPerStream, long firstSeq, long seed) {
+    public static List<Element> sentences(int streams, int sentencesPerStream, long firstSeq, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<List<Element>> perStream = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
@@ -64,7 +64,7 @@ final class Workloads {
     }
 
     /** Number streams without end (meters run forever), interleaved. */
-    static List<Element> numbers(int streams, int perStream, long firstSeq, long seed) {
+    public static List<Element> numbers(int streams, int perStream, long firstSeq, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         List<List<Element>> all = new ArrayList<>();
         for (int s = 0; s < streams; s++) {

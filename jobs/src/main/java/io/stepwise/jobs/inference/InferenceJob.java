@@ -32,6 +32,17 @@ public final class InferenceJob {
      */
     public static void wire(DataStream<RawRecord> elementRecords, DataStream<RawRecord> modelRecords, Sink<KeyedJson> results,
                             Sink<KeyedJson> deadLetters, ServingSettings settings, byte[] initialModel, String prefix) {
+        wire(elementRecords, modelRecords, results, deadLetters, null, settings, initialModel, prefix);
+    }
+
+    /**
+     * {@link #wire(DataStream, DataStream, Sink, Sink, ServingSettings, byte[], String)} with the dead
+     * letters of what comes before the job's operators ({@code sourceDeadLetters}, null when none: the
+     * unreadable lines of a recording) going to the same dead-letter sink.
+     */
+    public static void wire(DataStream<RawRecord> elementRecords, DataStream<RawRecord> modelRecords, Sink<KeyedJson> results,
+                            Sink<KeyedJson> deadLetters, DataStream<KeyedJson> sourceDeadLetters, ServingSettings settings,
+                            byte[] initialModel, String prefix) {
         SingleOutputStreamOperator<SourcedElement> elements = elementRecords
                 .process(new ParseElements()).uid(prefix + "parse-elements").name(prefix + "parse elements");
         SingleOutputStreamOperator<ModelAnnouncement> announcements = modelRecords
@@ -46,8 +57,11 @@ public final class InferenceJob {
                 .uid(prefix + "running-inference");
         out.sinkTo(results).uid(prefix + "results-sink").name(prefix + "results");
 
-        elements.getSideOutput(DEAD_LETTERS)
-                .union(announcements.getSideOutput(DEAD_LETTERS), out.getSideOutput(DEAD_LETTERS))
-                .sinkTo(deadLetters).uid(prefix + "dead-letters-sink").name(prefix + "dead letters");
+        DataStream<KeyedJson> letters = elements.getSideOutput(DEAD_LETTERS)
+                .union(announcements.getSideOutput(DEAD_LETTERS), out.getSideOutput(DEAD_LETTERS));
+        if (sourceDeadLetters != null) {
+            letters = letters.union(sourceDeadLetters);
+        }
+        letters.sinkTo(deadLetters).uid(prefix + "dead-letters-sink").name(prefix + "dead letters");
     }
 }

@@ -2,7 +2,6 @@ package io.stepwise.jobs.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stepwise.recording.RecordingFormat;
 import io.stepwise.wire.KeyedJson;
 import io.stepwise.wire.RawRecord;
 import java.io.IOException;
@@ -25,6 +24,7 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
 
@@ -66,10 +66,11 @@ public final class RecordingInference {
         FileSource<String> file = FileSource.forRecordStreamFormat(new TextLineInputFormat(),
                 new org.apache.flink.core.fs.Path(s.recording().toAbsolutePath().toUri())).build();
         String source = s.recording().toString();
-        DataStream<RawRecord> records = env.fromSource(file, WatermarkStrategy.noWatermarks(), "recording").uid("recording-source")
-                .setParallelism(1)
-                .filter(line -> !line.isBlank()).setParallelism(1).uid("recording-lines")
-                .map(line -> RecordingFormat.read(line, source)).returns(TypeInformation.of(RawRecord.class)).setParallelism(1).uid("recording-parse")
+        SingleOutputStreamOperator<RawRecord> parsed = env.fromSource(file, WatermarkStrategy.noWatermarks(), "recording")
+                .uid("recording-source").setParallelism(1)
+                .process(new ParseRecordingLines(source)).returns(TypeInformation.of(RawRecord.class)).setParallelism(1)
+                .uid("recording-parse").name("parse recording lines");
+        DataStream<RawRecord> records = parsed
                 .assignTimestampsAndWatermarks(WatermarkStrategy.<RawRecord>forMonotonousTimestamps()
                         .withTimestampAssigner(new RecordingClock())).setParallelism(1).uid("recording-clock");
         String in = s.inputTopic();
@@ -77,7 +78,7 @@ public final class RecordingInference {
         DataStream<RawRecord> elements = records.filter(r -> r.topic().equals(in)).setParallelism(1).uid("recorded-elements");
         DataStream<RawRecord> versions = records.filter(r -> r.topic().equals(models)).setParallelism(1).uid("recorded-model-versions");
         InferenceJob.wire(elements, versions, fileSink(work.resolve("results")), fileSink(work.resolve("dead-letters")),
-                s.serving().toBuilder().alignToEventTime(true).build(), s.initialModel(), "");
+                parsed.getSideOutput(InferenceJob.DEAD_LETTERS), s.serving().toBuilder().alignToEventTime(true).build(), s.initialModel(), "");
     }
 
     private static FileSink<KeyedJson> fileSink(Path dir) {
