@@ -30,7 +30,15 @@ jar=benchmarks/target/benchmarks.jar
 newest_source="$(find lstm-core/src/main benchmarks/src/main benchmarks/pom.xml lstm-core/pom.xml pom.xml -newer "$jar" -print -quit 2>/dev/null || true)"
 if [[ ! -f "$jar" || -n "$newest_source" ]]; then
   echo "Building the benchmarks (once)..." >&2
-  ./mvnw -B -q -o -pl benchmarks -am package -DskipTests
+  # Offline first (quick, and it works wherever the benchmarks were built before); after only
+  # `./stepwise` or `./mvnw verify -pl cli -am`, JMH and its plugins are not in ~/.m2 yet, so fetch them.
+  build_log="$(mktemp)"
+  if ! ./mvnw -B -q -o -pl benchmarks -am package -DskipTests >"$build_log" 2>&1; then
+    echo "The offline build lacks artifacts (JMH is fetched on first use); building online..." >&2
+    ./mvnw -B -q -pl benchmarks -am package -DskipTests \
+      || { cat "$build_log" >&2; rm -f "$build_log"; echo "Building the benchmarks failed (offline log above, online errors before it)." >&2; exit 1; }
+  fi
+  rm -f "$build_log"
 fi
 
 out="$root/target/bench"
@@ -56,6 +64,30 @@ else
   echo "PyTorch not found (/usr/bin/python3 -c 'import torch' failed): Stepwise column only." >&2
 fi
 
+# Debian's python3-torch calls whatever libblas.so.3 resolves to. If that is the reference BLAS
+# (~20x slower on large products) while OpenBLAS is installed, point PyTorch at OpenBLAS, so that
+# the batched rows compare with an optimised BLAS on both sides. torch_bench.py reports the library
+# it actually mapped, and the table marks the batched rows when it is still the reference one.
+torch_env=(OPENBLAS_NUM_THREADS=1)
+if $has_torch; then
+  system_blas="$(/sbin/ldconfig -p 2>/dev/null | awk '$1 == "libblas.so.3" && /x86-64|aarch64|64bit/ {print $NF; exit}')"
+  system_blas="$(readlink -f "${system_blas:-/usr/lib/$(uname -m)-linux-gnu/libblas.so.3}" 2>/dev/null || true)"
+  openblas="$(ls /usr/lib/*/openblas-pthread/libblas.so.3 /usr/lib/*/openblas-openmp/libblas.so.3 \
+    /usr/lib/*/openblas-serial/libblas.so.3 2>/dev/null | head -1 || true)"
+  case "$system_blas" in
+    *openblas*|*blis*|*mkl*|*atlas*) ;;
+    *)
+      if [[ -n "$openblas" ]]; then
+        echo "libblas.so.3 is ${system_blas:-not found}; PyTorch runs on OpenBLAS ($openblas) instead." >&2
+        torch_env+=("LD_LIBRARY_PATH=$(dirname "$openblas")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+      else
+        echo "PyTorch runs on ${system_blas:-an unknown BLAS}, not OpenBLAS: the batched rows will be marked as not comparable" \
+          "(Debian: apt-get install libopenblas0-pthread)." >&2
+      fi
+      ;;
+  esac
+fi
+
 results=()
 for ((run = 1; run <= repeat; run++)); do
   echo "run $run of $repeat: JMH (Stepwise), log in target/bench/jmh-$run.log..." >&2
@@ -66,7 +98,7 @@ for ((run = 1; run <= repeat; run++)); do
   results+=("$out/jmh-$run.json")
   if $has_torch; then
     echo "run $run of $repeat: PyTorch..." >&2
-    /usr/bin/python3 benchmarks/torch_bench.py "${torch_args[@]}" > "$out/torch-$run.jsonl"
+    env "${torch_env[@]}" /usr/bin/python3 benchmarks/torch_bench.py "${torch_args[@]}" > "$out/torch-$run.jsonl"
     results+=("$out/torch-$run.jsonl")
   fi
 done

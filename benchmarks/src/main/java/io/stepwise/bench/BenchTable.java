@@ -23,21 +23,27 @@ import java.util.Map;
  */
 public final class BenchTable {
 
-    /** A line of the table: which result on each side, and the speedup the issue asks for. */
-    record Row(String label, String stepwise, String torch, double target) {
+    /**
+     * A line of the table: which result on each side, the speedup the issue asks for, and whether
+     * PyTorch's side is made of large matrix products, whose speed is its BLAS's.
+     */
+    record Row(String label, String stepwise, String torch, double target, boolean batched) {
     }
 
     static final List<Row> ROWS = List.of(
-            new Row("step, batch 1, in 1 / h 64", "StepBenchmark.step/1x64", "step/1x64", 30),
-            new Row("step, batch 1, in 64 / h 128", "StepBenchmark.step/64x128", "step/64x128", 10),
-            new Row("step, batch 256, in 1 / h 64", "BatchStepBenchmark.stepBatch/1x64", "stepBatch/1x64", Double.NaN),
-            new Row("step, batch 256, in 64 / h 128", "BatchStepBenchmark.stepBatch/64x128", "stepBatch/64x128", Double.NaN),
-            new Row("epoch, B 50 (n 1000, len 2, h 64)", "SumEpochBenchmark.batchedEpoch/50", "batchedEpoch/n1000_len2_h64_b50", 1),
-            new Row("epoch, B 100", "SumEpochBenchmark.batchedEpoch/100", "batchedEpoch/n1000_len2_h64_b100", 1),
-            new Row("epoch, B 50 vs notebook loop", "SumEpochBenchmark.batchedEpoch/50", "notebookEpoch/n1000_len2_h64", 100),
-            new Row("epoch, B 100 vs notebook loop", "SumEpochBenchmark.batchedEpoch/100", "notebookEpoch/n1000_len2_h64", 100),
-            new Row("epoch, notebook loop (1 seq per step)", "SumEpochBenchmark.notebookEpoch", "notebookEpoch/n1000_len2_h64", Double.NaN),
-            new Row("sgemm 1024^3", "SgemmBenchmark.sgemm/1024", "sgemm/1024", Double.NaN));
+            new Row("step, batch 1, in 1 / h 64", "StepBenchmark.step/1x64", "step/1x64", 30, false),
+            new Row("step, batch 1, in 64 / h 128", "StepBenchmark.step/64x128", "step/64x128", 10, false),
+            new Row("step, batch 256, in 1 / h 64", "BatchStepBenchmark.stepBatch/1x64", "stepBatch/1x64", Double.NaN, true),
+            new Row("step, batch 256, in 64 / h 128", "BatchStepBenchmark.stepBatch/64x128", "stepBatch/64x128", Double.NaN, true),
+            new Row("epoch, B 50 (n 1000, len 2, h 64)", "SumEpochBenchmark.batchedEpoch/50", "batchedEpoch/n1000_len2_h64_b50", 1, true),
+            new Row("epoch, B 100", "SumEpochBenchmark.batchedEpoch/100", "batchedEpoch/n1000_len2_h64_b100", 1, true),
+            new Row("epoch, B 50 vs notebook loop", "SumEpochBenchmark.batchedEpoch/50", "notebookEpoch/n1000_len2_h64", 100, false),
+            new Row("epoch, B 100 vs notebook loop", "SumEpochBenchmark.batchedEpoch/100", "notebookEpoch/n1000_len2_h64", 100, false),
+            new Row("epoch, notebook loop (1 seq per step)", "SumEpochBenchmark.notebookEpoch", "notebookEpoch/n1000_len2_h64", Double.NaN, false),
+            new Row("sgemm 1024^3", "SgemmBenchmark.sgemm/1024", "sgemm/1024", Double.NaN, true));
+
+    /** Names in the path of an optimised BLAS; a libblas without any of them is the reference implementation. */
+    private static final List<String> OPTIMISED_BLAS = List.of("openblas", "blis", "mkl", "atlas");
 
     static final String ND4J_STEP = "Nd4jStepBenchmark.step/";
     static final String SGEMM = "SgemmBenchmark.sgemm/1024";
@@ -54,6 +60,7 @@ public final class BenchTable {
         Map<String, Double> stepwise = new LinkedHashMap<>();
         Map<String, Double> torch = new LinkedHashMap<>();
         String setup = null;
+        boolean referenceBlas = false;
         for (String arg : args) {
             Path file = Path.of(arg);
             if (arg.endsWith(".jsonl")) {
@@ -61,6 +68,7 @@ public final class BenchTable {
                     List<String> lines = Files.readAllLines(file);
                     fastest(torch, readTorch(lines));
                     setup = setup != null ? setup : torchSetup(lines);
+                    referenceBlas |= isReferenceBlas(torchBlas(lines));
                 }
             } else {
                 fastest(stepwise, readJmh(Files.readString(file)));
@@ -69,7 +77,7 @@ public final class BenchTable {
         if (setup != null) {
             System.out.println(setup);
         }
-        render(stepwise, torch).forEach(System.out::println);
+        render(stepwise, torch, referenceBlas).forEach(System.out::println);
     }
 
     /** Keeps, per benchmark, the faster of what {@code into} has and what {@code more} brings. */
@@ -139,6 +147,27 @@ public final class BenchTable {
         return null;
     }
 
+    /** The BLAS library torch_bench.py found mapped in PyTorch's process, or null. */
+    static String torchBlas(List<String> lines) throws IOException {
+        for (JsonNode r : torchRecords(lines)) {
+            return r.path("blas").asText(null);
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code blas}, the library PyTorch mapped, is the reference BLAS (Debian's
+     * {@code blas/libblas.so.3}): a libblas whose path names no optimised implementation. An unknown
+     * library (a wheel with MKL linked in maps none) is not taken for the reference one.
+     */
+    static boolean isReferenceBlas(String blas) {
+        if (blas == null) {
+            return false;
+        }
+        String b = blas.toLowerCase(Locale.ROOT);
+        return b.contains("libblas") && OPTIMISED_BLAS.stream().noneMatch(b::contains);
+    }
+
     private static List<JsonNode> torchRecords(List<String> lines) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> records = new ArrayList<>();
@@ -151,7 +180,17 @@ public final class BenchTable {
     }
 
     static List<String> render(Map<String, Double> stepwise, Map<String, Double> torch) {
+        return render(stepwise, torch, false);
+    }
+
+    /**
+     * The table. With {@code referenceBlas} (PyTorch ran on the reference BLAS, ~20x slower on large
+     * products than OpenBLAS) the rows whose PyTorch side is batched keep their ratio, marked, but
+     * are judged against no target: they would flatter Stepwise.
+     */
+    static List<String> render(Map<String, Double> stepwise, Map<String, Double> torch, boolean referenceBlas) {
         List<String> lines = new ArrayList<>();
+        boolean marked = false;
         String format = "%-44s %12s %12s %9s  %s";
         lines.add(String.format(Locale.ROOT, format, "benchmark", "Stepwise", "PyTorch", "ratio", "target"));
         for (Row row : ROWS) {
@@ -162,7 +201,11 @@ public final class BenchTable {
             if (ours != null && theirs != null) {
                 double speedup = theirs / ours;
                 ratio = String.format(Locale.ROOT, "%.1fx", speedup);
-                if (!Double.isNaN(row.target())) {
+                if (referenceBlas && row.batched()) {
+                    ratio += "*";
+                    target = "not comparable*";
+                    marked = true;
+                } else if (!Double.isNaN(row.target())) {
                     target = verdict(speedup >= row.target(), String.format(Locale.ROOT, ">= %sx", trim(row.target())));
                 }
             }
@@ -170,6 +213,10 @@ public final class BenchTable {
         }
         lines.add("");
         lines.add("times: fastest measured iteration/round of each; ratio: PyTorch time / Stepwise time; one thread each.");
+        if (marked) {
+            lines.add("* PyTorch ran on the reference BLAS, ~20x slower than OpenBLAS on large products: these ratios flatter "
+                    + "Stepwise. Install OpenBLAS (Debian: libopenblas0-pthread) and run again; run.sh then points PyTorch at it.");
+        }
         Double nd4j = stepwise.get(ND4J_STEP + "1x64");
         Double step = stepwise.get("StepBenchmark.step/1x64");
         if (nd4j != null && step != null) {

@@ -73,6 +73,35 @@ class BenchTableTest {
     }
 
     @Test
+    void onTheReferenceBlasTheBatchedRowsAreMarkedAndJudgedAgainstNoTarget() throws IOException {
+        List<String> torch = List.of(
+                "{\"benchmark\": \"step\", \"shape\": \"1x64\", \"us\": 20.0, \"blas\": \"/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0\"}",
+                "{\"benchmark\": \"batchedEpoch\", \"shape\": \"n1000_len2_h64_b50\", \"us\": 8000.0}",
+                "{\"benchmark\": \"sgemm\", \"shape\": \"1024\", \"us\": 500000.0}");
+        assertThat(BenchTable.isReferenceBlas(BenchTable.torchBlas(torch))).isTrue();
+
+        List<String> table = BenchTable.render(BenchTable.readJmh(JMH), BenchTable.readTorch(torch), true);
+
+        // the batched epoch would have met its target (2x); on the reference BLAS it is not judged
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, B 50 (n 1000").contains("2.0x*", "not comparable*")
+                .doesNotContain("ok"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("sgemm 1024^3").contains("not comparable*"));
+        // a step at batch 1 is PyTorch's overhead, not its BLAS: still judged
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("step, batch 1, in 1 / h 64").contains(">= 30x ok"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("* PyTorch ran on the reference BLAS"));
+    }
+
+    @Test
+    void openBlasBlisMklAndAnUnknownLibraryAreNotTheReferenceBlas() {
+        assertThat(BenchTable.isReferenceBlas("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3")).isFalse();
+        assertThat(BenchTable.isReferenceBlas("/usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3")).isFalse();
+        assertThat(BenchTable.isReferenceBlas("/opt/intel/mkl/lib/libmkl_rt.so")).isFalse();
+        assertThat(BenchTable.isReferenceBlas("unknown")).isFalse();
+        assertThat(BenchTable.isReferenceBlas(null)).isFalse();
+        assertThat(BenchTable.isReferenceBlas("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0")).isTrue();
+    }
+
+    @Test
     void ofSeveralRunsTheFastestResultOfEachBenchmarkCounts() {
         Map<String, Double> merged = new java.util.LinkedHashMap<>(Map.of("a", 2.0, "b", 5.0));
         BenchTable.fastest(merged, Map.of("a", 3.0, "b", 4.0, "c", 1.0));

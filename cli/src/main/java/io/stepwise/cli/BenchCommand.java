@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
  * finds the repository from {@code -Dstepwise.home} (set by the launcher) or from the working
  * directory upwards.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = BenchPipelineCommand.class,
         description = {"Runs the benchmarks (JMH; PyTorch where /usr/bin/python3 has torch) on one thread each and "
                 + "prints one table: Stepwise, PyTorch, ratio, target.",
-            "Takes a few minutes; --quick takes about one."})
+            "Takes a few minutes; --quick takes about one.",
+            "`stepwise bench pipeline` benchmarks the streaming job end to end through Kafka instead."})
 public final class BenchCommand implements Callable<Integer> {
 
     static final String SCRIPT = "benchmarks/run.sh";

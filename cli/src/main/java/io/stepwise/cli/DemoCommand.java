@@ -16,6 +16,9 @@ import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.SumModel;
 import io.stepwise.model.TaggerModel;
+import io.stepwise.modelstream.ModelSignatures;
+import io.stepwise.modelstream.SigningKey;
+import io.stepwise.modelstream.TrustedKeys;
 import io.stepwise.train.TrainingListener;
 import io.stepwise.wire.ModelAnnouncement;
 import java.io.IOException;
@@ -49,7 +52,9 @@ import picocli.CommandLine.Spec;
             "and meter streams into Kafka, runs the inference job on them and shows the running tags",
             "and sums live, with the model version of each. A side training job goes on training the",
             "tagger on labelled examples streamed into Kafka and publishes each better version, which the",
-            "inference job swaps in without a restart. Without --duration it runs until Ctrl-C.",
+            "inference job swaps in without a restart. Every version is signed with a key pair made for",
+            "the demo, and the inference job accepts only versions that key signed.",
+            "Without --duration it runs until Ctrl-C.",
             "Everything lives in a temporary folder that is removed at the end."})
 public final class DemoCommand implements Callable<Integer> {
 
@@ -109,9 +114,18 @@ public final class DemoCommand implements Callable<Integer> {
             DemoModels.Trained<SumModel> sum = DemoModels.sum(Durations.parse(sumTraining, "--sum-training").toMillis() / 60000.0, TrainingListener.NONE);
             err.println("demo: sum v1, " + sum.heldOut());
 
+            // a key pair of its own: the demo signs every version it and its training job publish, and the
+            // inference job trusts that key alone, as a production setup would (stepwise keys generate)
+            Path keys = dir.resolve("keys");
+            SigningKey.writeNew(keys);
+            SigningKey key = SigningKey.read(keys.resolve(SigningKey.PRIVATE_FILE));
+            TrustedKeys trusted = TrustedKeys.read(keys.resolve(SigningKey.PUBLIC_FILE));
+            err.println("demo: model versions are signed with key " + key.keyId().substring(0, 16) + "…, the only one the inference job trusts");
+
             KafkaClient bootstrap = KafkaClient.of(kafka.bootstrapServers());
-            InferenceSettings tags = demoSettings(bootstrap, "tokens", "tags", "tagger");
-            InferenceSettings sums = demoSettings(bootstrap, "numbers", "sums", "sum");
+            Path models = dir.resolve("models");
+            InferenceSettings tags = demoSettings(bootstrap, "tokens", "tags", "tagger", trusted, models);
+            InferenceSettings sums = demoSettings(bootstrap, "numbers", "sums", "sum", trusted, models);
             Configuration conf = new Configuration();
             int port = freePort(webPort);
             conf.set(RestOptions.PORT, port);
@@ -124,15 +138,15 @@ public final class DemoCommand implements Callable<Integer> {
                 // the side training job: it goes on training the tagger on labelled examples streamed into
                 // Kafka and announces each better version on the model topic the inference job reads
                 TrainingSettings.Builder training = TrainingSettings.builder().kind(ModelKind.TAGGER).name("tagger")
-                        .modelDir(dir.resolve("models").toUri().toString())
+                        .modelDir(models.toUri().toString()).signingKey(key)
                         .startModel(ModelFile.toBytes(tagger.model())).publishEvery(150).roundEpochs(2).roundBudget(Duration.ofSeconds(8))
                         .evalFraction(0.15).dataSource("the bundled tagged sample")
                         .examplesTopic("examples").modelTopic("models").deadLetterTopic("dead-letters");
                 training.kafka().kafka(bootstrap).groupId("demo-training").checkpointInterval(Duration.ofSeconds(1));
                 KafkaTraining.configure(env, training.build(), "training-");
             }
-            announce(bootstrap, "models", tagger.model());
-            announce(bootstrap, "models", sum.model());
+            announce(bootstrap, "models", tagger.model(), key);
+            announce(bootstrap, "models", sum.model(), key);
 
             JobClient job = env.executeAsync("stepwise demo");
             String web = "http://localhost:" + port;
@@ -177,18 +191,20 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static InferenceSettings demoSettings(KafkaClient kafka, String in, String out, String model) {
+    private static InferenceSettings demoSettings(KafkaClient kafka, String in, String out, String model, TrustedKeys trusted,
+                                                  Path models) {
         InferenceSettings.Builder b = InferenceSettings.builder().inputTopic(in).outputTopic(out).modelTopic("models")
                 .deadLetterTopic("dead-letters");
         // results appear in the view once their checkpoint commits them: keep that short
         b.kafka().kafka(kafka).groupId("demo-" + model).checkpointInterval(Duration.ofSeconds(1));
-        b.serving().modelName(model);
+        // only versions the demo's key signed, and files only from the folder its training job writes to
+        b.serving().modelName(model).trustedKeys(trusted).allowModelUri(models.toString());
         return b.build();
     }
 
-    private static void announce(KafkaClient bootstrap, String topic, Model m) {
+    private static void announce(KafkaClient bootstrap, String topic, Model m, SigningKey key) {
         byte[] file = ModelFile.toBytes(m);
-        ModelAnnouncement a = ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file));
+        ModelAnnouncement a = ModelSignatures.sign(ModelAnnouncement.inline(m.name(), m.version(), file, ModelFile.sha256Hex(file)), key);
         try (KafkaProducer<String, String> p = new KafkaProducer<>(io.stepwise.kafka.KafkaConnectors.producerProperties(bootstrap))) {
             p.send(new ProducerRecord<>(topic, m.name(), a.toJson()));
         }

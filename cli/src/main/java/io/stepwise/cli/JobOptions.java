@@ -36,6 +36,9 @@ final class JobOptions {
                                 + ": the old spelling, kept for one release." : ""));
                 if (o.isFlag()) {
                     b.arity("0").type(boolean.class);
+                } else if (o.multiple()) {
+                    // every occurrence kept and applied in order, as the jobs' own parser does
+                    b.arity("1").type(List.class).auxiliaryTypes(String.class).paramLabel(o.paramLabel());
                 } else {
                     b.arity("1").type(String.class).paramLabel(o.paramLabel());
                 }
@@ -55,8 +58,10 @@ final class JobOptions {
             }
         }
         B builder = fresh.get();
+        // an option given several times is matched several times, with all its values each time: apply it once
+        java.util.Set<ArgSpec> applied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (ArgSpec arg : parsed.matchedArgs()) {
-            if (!(arg instanceof OptionSpec opt)) {
+            if (!(arg instanceof OptionSpec opt) || !applied.add(arg)) {
                 continue;
             }
             JobOption<B> o = byName.get(opt.longestName());

@@ -6,6 +6,7 @@ import io.stepwise.jobs.inference.InferenceJobMain;
 import io.stepwise.jobs.inference.InferenceSettings;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
+import io.stepwise.modelstream.ModelAdmission;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,9 +211,13 @@ public final class RunCommand implements Runnable {
             InferenceSettings s = JobOptions.settings(spec.commandLine().getParseResult(), InferenceSettings.OPTIONS,
                     InferenceSettings.Builder::new).build();
             if (s.initialModel() != null) {
-                Model m = ModelFile.fromBytes(s.initialModel(), "--model");
+                Model m = ModelFile.fromBytes(s.initialModel(), "--model", s.serving().admission().limits());
                 System.err.println("stepwise: serving " + m.name() + " v" + m.version() + " from --model until a newer version is announced");
             }
+            ModelAdmission admission = s.serving().admission();
+            System.err.println("stepwise: accepting model versions " + (admission.authenticated()
+                    ? "signed by one of " + admission.trustedKeys().size() + " trusted keys" : "without authentication (no --trusted-keys)")
+                    + ", files inline" + (admission.locations().isEmpty() ? "" : " or under " + admission.locations()));
             if (s.recording() != null && cluster.detached) {
                 throw new IllegalArgumentException("a run over a recording writes its results file when it ends; it cannot be --detached");
             }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             RecordCommand.class,
             ReplayCommand.class,
+            PublishCommand.class,
+            KeysCommand.class,
             ImportTorchCommand.class,
             ExportTorchCommand.class,
             CheckTorchCommand.class,

@@ -32,6 +32,19 @@ class RunInferCommandTest {
     }
 
     @Test
+    void theAllowedModelFoldersMayBeRepeatedOrGivenAsAList() {
+        picocli.CommandLine.ParseResult parsed = new picocli.CommandLine(new RunCommand()).parseArgs("infer", "--bootstrap", "localhost:1",
+                "--input-topic", "a", "--output-topic", "b", "--model-topic", "c", "--model-uri-allow", "/models/a,/models/b",
+                "--idle-timeout", "2m", "--model-uri-allow", "s3://bucket/models");
+
+        InferenceSettings s = JobOptions.settings(parsed.subcommand(), InferenceSettings.OPTIONS, InferenceSettings.Builder::new).build();
+
+        assertThat(s.serving().admission().locations().folders())
+                .containsExactly("file:///models/a/", "file:///models/b/", "s3://bucket/models/");
+        assertThat(s.serving().idleTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+    }
+
+    @Test
     void aBadJobOptionIsAOneLineUserError() {
         CliRun r = CliRun.of(new RunCommand(), "infer", "--bootstrap", "localhost:1", "--input-topic", "a", "--output-topic", "b",
                 "--model-topic", "c", "--idle-timeout", "soon");

@@ -2,8 +2,8 @@ package io.stepwise.modelstream;
 
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
+import io.stepwise.model.ModelLimits;
 import io.stepwise.wire.ModelAnnouncement;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,14 +14,13 @@ import org.apache.flink.core.fs.Path;
 /**
  * Fetches the model file an announcement points to, through Flink's {@link FileSystem} (so
  * {@code file://} works everywhere, and {@code s3://} or {@code hdfs://} where those plugins are
- * installed) or from the announcement itself, and checks it before anything serves it: the
- * SHA-256 of the bytes must be the announced one, the file must be an intact model file, and its
- * name and version must be those announced.
+ * installed) or from the announcement itself, and checks it before anything serves it. In order:
+ * what the {@link ModelAdmission} demands before anything is fetched (a trusted signature over the
+ * announced name, version and SHA-256; an allowed location), the size of the file as it is read,
+ * its SHA-256 against the announced one, then the file itself, read within the admission's
+ * {@link ModelLimits}; its name and version must be those announced.
  */
 public final class ModelVersionLoader {
-
-    /** Larger model files are refused: a broadcast copy lives on every parallel instance. */
-    public static final long MAX_MODEL_BYTES = 512L << 20;
 
     private ModelVersionLoader() {
     }
@@ -30,8 +29,14 @@ public final class ModelVersionLoader {
     public record Loaded(byte[] bytes, Model model) {
     }
 
-    public static Loaded load(ModelAnnouncement a) throws IOException {
-        byte[] bytes = a.inline() != null ? decode(a) : fetch(a.uri());
+    /** Fetches, checks and reads the version {@code a} announces; any refusal is an IOException that says why. */
+    public static Loaded load(ModelAnnouncement a, ModelAdmission admission) throws IOException {
+        String refused = admission.refusal(a);
+        if (refused != null) {
+            throw new IOException(refused);
+        }
+        long max = admission.limits().maxFileBytes();
+        byte[] bytes = a.inline() != null ? decode(a) : fetch(a.uri(), max);
         String actual = ModelFile.sha256Hex(bytes);
         if (!actual.equals(a.sha256())) {
             throw new IOException("model " + a.model() + " v" + a.version() + " at " + a.source()
@@ -39,7 +44,7 @@ public final class ModelVersionLoader {
         }
         Model model;
         try {
-            model = ModelFile.fromBytes(bytes, a.source());
+            model = ModelFile.fromBytes(bytes, a.source(), admission.limits());
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
@@ -51,8 +56,8 @@ public final class ModelVersionLoader {
     }
 
     /** Reads a model file that is already in hand (broadcast state after a restore, or --model). */
-    public static Model read(byte[] bytes, String source) {
-        return ModelFile.fromBytes(bytes, source);
+    public static Model read(byte[] bytes, String source, ModelLimits limits) {
+        return ModelFile.fromBytes(bytes, source, limits);
     }
 
     private static byte[] decode(ModelAnnouncement a) throws IOException {
@@ -63,7 +68,7 @@ public final class ModelVersionLoader {
         }
     }
 
-    static byte[] fetch(String uri) throws IOException {
+    static byte[] fetch(String uri, long max) throws IOException {
         Path path;
         try {
             path = new Path(URI.create(uri));
@@ -72,12 +77,16 @@ public final class ModelVersionLoader {
         }
         FileSystem fs = path.getFileSystem();
         long len = fs.getFileStatus(path).getLen();
-        if (len > MAX_MODEL_BYTES) {
-            throw new IOException("model file " + uri + " has " + len + " bytes, more than " + MAX_MODEL_BYTES);
+        if (len > max) {
+            throw new IOException("model file " + uri + " has " + len + " bytes, more than the limit of " + max + " (--max-model-bytes)");
         }
-        try (InputStream in = fs.open(path); ByteArrayOutputStream out = new ByteArrayOutputStream((int) len)) {
-            in.transferTo(out);
-            return out.toByteArray();
+        // at most one byte more than allowed, whatever the length said: a file may grow while it is read
+        try (InputStream in = fs.open(path)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                throw new IOException("model file " + uri + " has more than " + max + " bytes, the limit (--max-model-bytes)");
+            }
+            return bytes;
         }
     }
 

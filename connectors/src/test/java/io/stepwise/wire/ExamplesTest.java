@@ -29,5 +29,8 @@ class ExamplesTest {
         ModelAnnouncement a = ModelAnnouncement.parse(Files.readString(EXAMPLES.resolve("model-announcement.json")));
         assertThat(a.model()).isEqualTo("tagger");
         assertThat(a.uri()).startsWith("file:///");
+        ModelAnnouncement signed = ModelAnnouncement.parse(Files.readString(EXAMPLES.resolve("model-announcement-signed.json")));
+        assertThat(signed.signed()).isTrue();
+        assertThat(signed.withSignature(null, null)).isEqualTo(a);
     }
 }

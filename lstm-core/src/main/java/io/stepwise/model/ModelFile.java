@@ -152,24 +152,35 @@ public final class ModelFile {
 
     /**
      * The model in {@code bytes}; {@code source} (a file name, or where inline bytes came from)
-     * names it in error messages.
+     * names it in error messages. Read within {@link ModelLimits#DEFAULTS}.
      */
     public static Model fromBytes(byte[] bytes, String source) {
-        Reader r = new Reader(bytes, source);
+        return fromBytes(bytes, source, ModelLimits.DEFAULTS);
+    }
+
+    /**
+     * The model in {@code bytes}, refused when the file or the model it describes passes one of
+     * {@code limits}, before anything is allocated for it.
+     */
+    public static Model fromBytes(byte[] bytes, String source, ModelLimits limits) {
+        Reader r = new Reader(bytes, source, limits);
         return r.read();
     }
 
     private static final class Reader {
         private final byte[] bytes;
         private final String source;
+        private final ModelLimits limits;
 
-        Reader(byte[] bytes, String source) {
+        Reader(byte[] bytes, String source, ModelLimits limits) {
             this.bytes = bytes;
             this.source = source;
+            this.limits = limits;
         }
 
         Model read() {
             checkMagic();
+            refuseIf(limits.fileRefusal(bytes.length));
             checkSha();
             ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
             int format = buf.getInt(MAGIC.length);
@@ -183,6 +194,8 @@ public final class ModelFile {
             if (PREAMBLE + headerLen > dataEnd) {
                 throw error("header length " + headerLen + " runs past the end of the file");
             }
+            refuseIf(limits.headerLengthRefusal(headerLen));
+            refuseIf(limits.scanRefusal(JSON, bytes, PREAMBLE, (int) headerLen));
             JsonNode header;
             try {
                 header = JSON.readTree(new String(bytes, PREAMBLE, (int) headerLen, StandardCharsets.UTF_8));
@@ -192,6 +205,9 @@ public final class ModelFile {
             if (header == null || !header.isObject()) {
                 throw error("header is not a JSON object");
             }
+            // what the header claims, against the caps and the data the file has, before the model is allocated
+            refuseIf(limits.architectureRefusal(header, dataEnd - dataStart));
+            refuseIf(limits.tensorIndexRefusal(header.path("tensors"), dataEnd - dataStart));
             ModelHeader h = new ModelHeader(header, source);
             Model model = build(h);
             model.parameters().load(tensors(h, dataStart, dataEnd, model.parameters()));
@@ -275,6 +291,10 @@ public final class ModelFile {
                 int p = dataStart + (int) offset;
                 for (int i = 0; i < data.length; i++, p += 4) {
                     data[i] = buf.getFloat(p);
+                    if (!Float.isFinite(data[i])) {
+                        throw error("tensor " + name + " holds " + data[i] + " at index " + i
+                                + ": weights must be finite (the training diverged, or the file was written wrong)");
+                    }
                 }
                 if (out.put(name, new Tensor(shape, data)) != null) {
                     throw error("tensor " + name + " is listed twice");
@@ -297,6 +317,12 @@ public final class ModelFile {
                 throw error("provenance is not a JSON object");
             }
             return JSON.convertValue(p, new TypeReference<LinkedHashMap<String, Object>>() { });
+        }
+
+        private void refuseIf(String refusal) {
+            if (refusal != null) {
+                throw error(refusal);
+            }
         }
 
         private String prefix() {

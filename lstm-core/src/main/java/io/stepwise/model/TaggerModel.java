@@ -6,6 +6,7 @@ import io.stepwise.lstm.LstmConfig;
 import io.stepwise.lstm.LstmState;
 import io.stepwise.lstm.PackedLstm;
 import io.stepwise.nn.CharEncoder;
+import io.stepwise.nn.Dropout;
 import io.stepwise.nn.Embedding;
 import io.stepwise.nn.Linear;
 import io.stepwise.nn.Losses;
@@ -593,97 +594,10 @@ public final class TaggerModel extends Model {
 
     // ---- training ------------------------------------------------------------------------------
 
-    /**
-     * Training-time noise: dropout on the LSTM's input and on its output before the heads (each
-     * element zeroed with its probability, the rest scaled up so that expectations stay), drawn
-     * from {@code rng}. Without it (null) a pass is deterministic, as evaluation and the parity
-     * tests need.
-     */
-    public record Dropout(float input, float output, SplittableRandom rng) {
-        public Dropout {
-            if (!(input >= 0 && input < 1 && output >= 0 && output < 1)) {
-                throw new IllegalArgumentException("dropout probabilities must be in [0, 1)");
-            }
-        }
-
-        float[] mask(int n, float p) {
-            float[] m = new float[n];
-            float keep = 1f / (1 - p);
-            for (int i = 0; i < n; i++) {
-                m[i] = rng.nextDouble() < p ? 0f : keep;
-            }
-            return m;
-        }
-    }
-
-    /** One forward pass over a padded batch, kept for the backward pass. */
-    public final class BatchPass {
-        final int steps;
-        final int batch;
-        final int[] lengths;
-        final int[] ids;             // [T * B], -1 where padded or unknown-without-entry
-        final int[] unique;          // [T * B], the row of the position's word in the character pass; -1 padded
-        final CharEncoder.Pass charPass;
-        final float[] inputMask;     // [T * B * in] or null
-        final float[] outputMask;    // [T * B * H] or null
-        final Lstm.Trace trace;
-        final float[] out;           // [T * B * H], after output dropout
-        final float[][] headInputs;  // [d - 1] -> [m_d * 2H]
-        final int[][] headRows;      // [d - 1] -> the position t * B + b of each row
-        /** Head 0's log-probabilities, {@code [T * B * tags]}. */
-        public final float[] logProbs;
-        final float[][] headLogProbs; // [d - 1] -> [m_d * tags]
-
-        /**
-         * The tag the model settles on for word {@code t} of sentence {@code b} when it may wait for
-         * {@code delay} words after it (at most its own delay): the argmax of head
-         * {@code min(delay, words after t)}.
-         */
-        public int bestTag(int delay, int t, int b) {
-            int d = Math.min(Math.min(delay, shape.delay()), lengths[b] - 1 - t);
-            int k = tags.size();
-            float[] lp;
-            int row;
-            if (d == 0) {
-                lp = logProbs;
-                row = t * batch + b;
-            } else {
-                lp = headLogProbs[d - 1];
-                row = java.util.Arrays.binarySearch(headRows[d - 1], t * batch + b);
-            }
-            int best = 0;
-            for (int j = 1; j < k; j++) {
-                if (lp[row * k + j] > lp[row * k + best]) {
-                    best = j;
-                }
-            }
-            return best;
-        }
-
-        BatchPass(int steps, int batch, int[] lengths, int[] ids, int[] unique, CharEncoder.Pass charPass, float[] inputMask,
-                  float[] outputMask, Lstm.Trace trace, float[] out, float[][] headInputs, int[][] headRows, float[] logProbs,
-                  float[][] headLogProbs) {
-            this.steps = steps;
-            this.batch = batch;
-            this.lengths = lengths;
-            this.ids = ids;
-            this.unique = unique;
-            this.charPass = charPass;
-            this.inputMask = inputMask;
-            this.outputMask = outputMask;
-            this.trace = trace;
-            this.out = out;
-            this.headInputs = headInputs;
-            this.headRows = headRows;
-            this.logProbs = logProbs;
-            this.headLogProbs = headLogProbs;
-        }
-    }
-
     /** A words-only tagger's pass over sentences of word ids (the tutorial's path). */
-    public BatchPass forward(int[][] wordIds, Gemm gemm) {
+    public TaggerBatchPass forward(int[][] wordIds, Gemm gemm) {
         requireWordsOnly();
-        return forward(wordIds, null, gemm, null);
+        return TaggerBatchPass.forward(this, wordIds, null, gemm, null);
     }
 
     /**
@@ -693,93 +607,8 @@ public final class TaggerModel extends Model {
      * words as written, for the character encoder (null for a words-only tagger). The character
      * encoder reads each distinct word of the batch once.
      */
-    public BatchPass forward(int[][] wordIds, String[][] words, Gemm gemm, Dropout dropout) {
-        int batch = wordIds.length;
-        int steps = 0;
-        int[] lengths = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            lengths[b] = wordIds[b].length;
-            steps = Math.max(steps, lengths[b]);
-        }
-        int e = embeddingDim();
-        int in = lstmConfig().inputSize();
-        int h = lstmConfig().hiddenSize();
-        int n = steps * batch;
-        int[] ids = new int[n];
-        int[] unique = new int[n];
-        java.util.Arrays.fill(ids, -1);
-        java.util.Arrays.fill(unique, -1);
-        float[] x = new float[n * in];
-        CharEncoder.Pass charPass = null;
-        if (chars != null) {
-            Map<String, Integer> rows = new HashMap<>();
-            List<String> distinct = new ArrayList<>();
-            for (int b = 0; b < batch; b++) {
-                for (int t = 0; t < lengths[b]; t++) {
-                    unique[t * batch + b] = rows.computeIfAbsent(words[b][t], w -> {
-                        distinct.add(w);
-                        return distinct.size() - 1;
-                    });
-                }
-            }
-            charPass = chars.forward(distinct.toArray(String[]::new), gemm);
-        }
-        for (int t = 0; t < steps; t++) {
-            for (int b = 0; b < batch; b++) {
-                if (t >= lengths[b]) {
-                    continue;
-                }
-                int pos = t * batch + b;
-                ids[pos] = wordIds[b][t];
-                if (ids[pos] >= 0) {
-                    embedding.lookup(ids[pos], x, pos * in);
-                }
-                if (charPass != null) {
-                    System.arraycopy(charPass.encodings, unique[pos] * chars.dim(), x, pos * in + e, chars.dim());
-                }
-            }
-        }
-        float[] inputMask = dropout == null || dropout.input() == 0 ? null : dropout.mask(n * in, dropout.input());
-        if (inputMask != null) {
-            multiply(x, inputMask);
-        }
-        Lstm.Trace tr = lstm().forward(x, steps, batch, null, null, gemm);
-        float[] out = tr.output();
-        float[] outputMask = dropout == null || dropout.output() == 0 ? null : dropout.mask(n * h, dropout.output());
-        if (outputMask != null) {
-            multiply(out, outputMask);
-        }
-        int k = tags.size();
-        float[] logits = hidden2tag.forward(out, n, gemm);
-        Losses.logSoftmax(logits, n, k, logits);
-        float[][] headInputs = new float[shape.delay()][];
-        int[][] headRows = new int[shape.delay()][];
-        float[][] headLogProbs = new float[shape.delay()][];
-        for (int d = 1; d <= shape.delay(); d++) {
-            List<Integer> rows = new ArrayList<>();
-            for (int t = 0; t + d < steps; t++) {
-                for (int b = 0; b < batch; b++) {
-                    if (t + d < lengths[b]) {
-                        rows.add(t * batch + b);
-                    }
-                }
-            }
-            int m = rows.size();
-            float[] pairs = new float[m * 2 * h];
-            int[] at = new int[m];
-            for (int r = 0; r < m; r++) {
-                at[r] = rows.get(r);
-                System.arraycopy(out, at[r] * h, pairs, r * 2 * h, h);
-                System.arraycopy(out, (at[r] + d * batch) * h, pairs, r * 2 * h + h, h);
-            }
-            float[] lp = delayed[d - 1].forward(pairs, m, gemm);
-            Losses.logSoftmax(lp, m, k, lp);
-            headInputs[d - 1] = pairs;
-            headRows[d - 1] = at;
-            headLogProbs[d - 1] = lp;
-        }
-        return new BatchPass(steps, batch, lengths, ids, unique, charPass, inputMask, outputMask, tr, out, headInputs, headRows,
-                logits, headLogProbs);
+    public TaggerBatchPass forward(int[][] wordIds, String[][] words, Gemm gemm, Dropout dropout) {
+        return TaggerBatchPass.forward(this, wordIds, words, gemm, dropout);
     }
 
     /**
@@ -787,75 +616,12 @@ public final class TaggerModel extends Model {
      * gradient tensors: NLL (mean over the real words) of head 0, plus, for each delayed head
      * {@code d}, NLL (mean over the words with at least {@code d} words after them). Returns the loss.
      */
-    public double backward(BatchPass pass, int[][] tagIds, Gemm gemm) {
-        int batch = pass.batch;
-        int n = pass.steps * batch;
-        int k = tags.size();
-        int h = lstmConfig().hiddenSize();
-        int[] target = new int[n];
-        for (int t = 0; t < pass.steps; t++) {
-            for (int b = 0; b < batch; b++) {
-                target[t * batch + b] = t < tagIds[b].length ? tagIds[b][t] : -1;
-            }
-        }
-        float[] dLogits = new float[n * k];
-        double loss = Losses.nllFromLogSoftmax(pass.logProbs, n, k, target, dLogits);
-        float[] dOut = hidden2tag.backward(pass.out, dLogits, n, gemm);
-        for (int d = 1; d <= shape.delay(); d++) {
-            int[] rows = pass.headRows[d - 1];
-            int m = rows.length;
-            if (m == 0) {
-                continue;
-            }
-            int[] headTarget = new int[m];
-            for (int r = 0; r < m; r++) {
-                headTarget[r] = target[rows[r]];
-            }
-            float[] dl = new float[m * k];
-            loss += Losses.nllFromLogSoftmax(pass.headLogProbs[d - 1], m, k, headTarget, dl);
-            float[] dPairs = delayed[d - 1].backward(pass.headInputs[d - 1], dl, m, gemm);
-            for (int r = 0; r < m; r++) {
-                int now = rows[r] * h;
-                int later = (rows[r] + d * batch) * h;
-                for (int j = 0; j < h; j++) {
-                    dOut[now + j] += dPairs[r * 2 * h + j];
-                    dOut[later + j] += dPairs[r * 2 * h + h + j];
-                }
-            }
-        }
-        if (pass.outputMask != null) {
-            multiply(dOut, pass.outputMask);
-        }
-        float[] dx = lstm().backward(pass.trace, dOut, gemm);
-        if (pass.inputMask != null) {
-            multiply(dx, pass.inputMask);
-        }
-        int e = embeddingDim();
-        int in = lstmConfig().inputSize();
-        if (chars == null) {
-            embedding.backward(pass.ids, dx);
-            return loss;
-        }
-        float[] dEmb = new float[n * e];
-        float[] dEnc = new float[pass.charPass.words * chars.dim()];
-        for (int pos = 0; pos < n; pos++) {
-            if (pass.unique[pos] < 0) {
-                continue;
-            }
-            System.arraycopy(dx, pos * in, dEmb, pos * e, e);
-            int u = pass.unique[pos] * chars.dim();
-            for (int j = 0; j < chars.dim(); j++) {
-                dEnc[u + j] += dx[pos * in + e + j];
-            }
-        }
-        embedding.backward(pass.ids, dEmb);
-        chars.backward(pass.charPass, dEnc, gemm);
-        return loss;
+    public double backward(TaggerBatchPass pass, int[][] tagIds, Gemm gemm) {
+        return pass.backward(tagIds, gemm);
     }
 
-    private static void multiply(float[] a, float[] mask) {
-        for (int i = 0; i < a.length; i++) {
-            a[i] *= mask[i];
-        }
+    /** Delayed head {@code d} (1 .. delay): the Linear over {@code [h_t ; h_t+d]}. */
+    Linear delayedHead(int d) {
+        return delayed[d - 1];
     }
 }

@@ -5,7 +5,6 @@ import java.lang.ref.Cleaner;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Matrix products on row-major float arrays: {@code C[m,n] = op(A) op(B) + beta * C}.
@@ -29,8 +28,7 @@ public final class Gemm implements AutoCloseable {
     public static final long NATIVE_THRESHOLD = 1L << 16;
 
     static {
-        // ND4J loads the native libraries (OpenBLAS among them) and sets their thread count
-        Nd4j.getBackend();
+        Nd4jRuntime.start();
     }
 
     private static final Cleaner CLEANER = Cleaner.create();

@@ -1,5 +1,6 @@
 package io.stepwise.train;
 
+import io.stepwise.tensor.Nd4jRuntime;
 import io.stepwise.tensor.ParameterSet;
 import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
@@ -32,6 +33,10 @@ import org.nd4j.linalg.learning.config.Sgd;
  * per call in memory. Other updaters take the plain {@code applyUpdater} path.
  */
 public final class Optimizer implements AutoCloseable {
+
+    static {
+        Nd4jRuntime.start();
+    }
 
     private final ParameterSet params;
     private final IUpdater config;

@@ -3,6 +3,7 @@ package io.stepwise.train;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.tensor.Gemm;
+import io.stepwise.tensor.Nd4jRuntime;
 import io.stepwise.tensor.ParameterSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * the same bits every time, whatever the threads' timing.
  */
 final class SumGradients implements AutoCloseable {
+
+    static {
+        Nd4jRuntime.start();
+    }
 
     private final SumModel model;
     private final SumModel[] replicas; // [0] is the model itself

@@ -1,5 +1,6 @@
 package io.stepwise.train;
 
+import io.stepwise.model.TaggerBatchPass;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.tensor.Gemm;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ public final class TaggerEvaluation {
                     words[i] = batch.get(i).words().toArray(String[]::new);
                     ids[i] = batch.get(i).words().stream().mapToInt(model::wordIndex).toArray();
                 }
-                TaggerModel.BatchPass pass = model.forward(ids, words, gemm, null);
+                TaggerBatchPass pass = model.forward(ids, words, gemm, null);
                 for (int i = 0; i < b; i++) {
                     List<String> gold = batch.get(i).tags();
                     for (int t = 0; t < gold.size(); t++) {

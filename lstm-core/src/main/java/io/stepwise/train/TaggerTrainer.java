@@ -1,5 +1,6 @@
 package io.stepwise.train;
 
+import io.stepwise.nn.Dropout;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.Provenance;
 import io.stepwise.model.TaggerModel;
@@ -414,8 +415,8 @@ public final class TaggerTrainer {
         WordDropout wordDropout = new WordDropout(settings.wordDropout(), settings.wordDropoutFloor(), counts,
                 model.words().unknown() == null ? -1
                 : model.words().indexOf(model.words().unknown()), noise);
-        TaggerModel.Dropout dropout = settings.inputDropout() == 0 && settings.outputDropout() == 0 ? null
-                : new TaggerModel.Dropout((float) settings.inputDropout(), (float) settings.outputDropout(), noise);
+        Dropout dropout = settings.inputDropout() == 0 && settings.outputDropout() == 0 ? null
+                : new Dropout((float) settings.inputDropout(), (float) settings.outputDropout(), noise);
         List<Double> accuracies = new ArrayList<>();
         double lr = settings.learningRate();
         TrainingLoop.Plan plan = new TrainingLoop.Plan(settings.epochs(), 0, budget, settings.optimizer().updater(lr),

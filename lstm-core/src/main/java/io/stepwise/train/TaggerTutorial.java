@@ -1,5 +1,6 @@
 package io.stepwise.train;
 
+import io.stepwise.model.TaggerBatchPass;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.lstm.LstmConfig;
 import io.stepwise.model.ModelMeta;
@@ -124,7 +125,7 @@ public final class TaggerTutorial {
             @Override
             public double lossAndGradients(Integer s) {
                 model.parameters().zeroGrad();
-                TaggerModel.BatchPass pass = model.forward(new int[][]{sentences.get(s)}, gemm);
+                TaggerBatchPass pass = model.forward(new int[][]{sentences.get(s)}, gemm);
                 float loss = (float) model.backward(pass, new int[][]{tagSeqs.get(s)}, gemm);
                 losses[step[0]++] = loss;
                 return loss;

@@ -261,7 +261,7 @@ class ModelFileTest {
     }
 
     /** A model file split along the layout docs/model-format.md describes. */
-    private record Parts(ObjectNode header, byte[] data) {
+    record Parts(ObjectNode header, byte[] data) {
         static Parts of(byte[] file) {
             ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
             int headerLen = b.getInt(12);
@@ -275,7 +275,7 @@ class ModelFileTest {
     }
 
     /** Magic, format version, header length, header, data, and the SHA-256 of all of them. */
-    private static byte[] assemble(int formatVersion, Object header, byte[] data) {
+    static byte[] assemble(int formatVersion, Object header, byte[] data) {
         byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(16 + h.length + data.length + 32).order(ByteOrder.LITTLE_ENDIAN);
         b.put("STEPWISE".getBytes(StandardCharsets.US_ASCII)).putInt(formatVersion).putInt(h.length).put(h).put(data);
@@ -376,7 +376,7 @@ class ModelFileTest {
             List<String> words = sentences.get(b);
             assertThat(stepwiseLogProbs(golden, words)).as("head 0, sentence %d", b)
                     .containsExactly(JsonTensors.floats(ref.get("log_probs").get(0).get(b)), within(1e-5f));
-            TaggerModel.BatchPass pass = golden.forward(new int[][]{words.stream().mapToInt(golden::wordIndex).toArray()},
+            TaggerBatchPass pass = golden.forward(new int[][]{words.stream().mapToInt(golden::wordIndex).toArray()},
                     new String[][]{words.toArray(String[]::new)}, new Gemm(), null);
             assertThat(pass.logProbs).as("head 0 (training pass), sentence %d", b)
                     .containsExactly(JsonTensors.floats(ref.get("log_probs").get(0).get(b)), within(1e-5f));

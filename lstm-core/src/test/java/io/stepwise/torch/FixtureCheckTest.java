@@ -83,6 +83,7 @@ class FixtureCheckTest {
             assertThat(results).anyMatch(r -> r.caseName().equals(c + " batched steps") && r.quantity().equals(head));
             String best = "head " + d + " best tags";
             assertThat(results).anyMatch(r -> r.caseName().equals(c + " training pass") && r.quantity().equals(best));
+            assertThat(results).anyMatch(r -> r.caseName().equals(c + " training pass") && r.quantity().equals(head));
         }
         assertThat(results).anyMatch(r -> r.caseName().equals(c + " offline") && r.quantity().equals("probabilities of those tags"));
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.TaggerModel;
+import io.stepwise.model.TaggerShape;
 import io.stepwise.model.Vocabulary;
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,6 +42,26 @@ class TaggerGrowthTest {
         old.parameters().asMap().forEach((name, p) -> before.put(name, p.data()[0]));
         grown.parameters().asMap().values().forEach(p -> p.data()[0] += 1);
         old.parameters().asMap().forEach((name, p) -> assertThat(p.data()[0]).as(name).isEqualTo(before.get(name)));
+    }
+
+    @Test
+    void aStreamingTaggerGrowsWithItsCharacterEncoderAndDelayedHeadsUnchanged() {
+        TaggerShape shape = new TaggerShape(4, 6, 1, 3, 5, 10, 2, true);
+        TaggerModel old = new TaggerModel(META, Vocabulary.withUnknown(List.of("the", "dog", "ate")),
+                Vocabulary.closed(List.of("DET", "NOUN", "VERB")), Vocabulary.withUnknown(List.of("t", "h", "e", "d", "o", "g")), shape)
+                .initRandom(3);
+        TaggerModel grown = old.withVocabularies(Vocabulary.withUnknown(List.of("the", "dog", "ate", "cat")), old.tags(), 9);
+
+        assertThat(grown.shape()).isEqualTo(shape);
+        for (String name : old.parameters().asMap().keySet()) {
+            if (!name.startsWith(TaggerModel.EMBEDDING)) {
+                assertThat(grown.parameters().get(name).data()).as(name).containsExactly(old.parameters().get(name).data());
+            }
+        }
+        // every head, so the final tags too, of sentences of known (and unknown) words are unchanged
+        List<List<String>> sentences = List.of(List.of("the", "dog", "ate", "the", "unseen"), List.of("Dog", "ate"));
+        assertThat(grown.finalTags(sentences)).isEqualTo(old.finalTags(sentences));
+        assertThat(grown.tag(sentences.get(0))).isEqualTo(old.tag(sentences.get(0)));
     }
 
     @Test

@@ -40,7 +40,8 @@ class ModuleLayersTest {
                 .layer("connectors").definedBy("io.stepwise.wire..", "io.stepwise.kafka..", "io.stepwise.modelstream..",
                         "io.stepwise.recording..")
                 .layer("jobs").definedBy("io.stepwise.jobs..", "io.stepwise.predict..")
-                .layer("cli").definedBy("io.stepwise.cli..", "io.stepwise.demo..", "io.stepwise.data..", "io.stepwise.local..")
+                .layer("cli").definedBy("io.stepwise.cli..", "io.stepwise.demo..", "io.stepwise.data..", "io.stepwise.local..",
+                        "io.stepwise.pipeline..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("connectors").mayOnlyBeAccessedByLayers("jobs", "cli")

@@ -169,6 +169,51 @@ class DockerFilesTest {
         assertThat(jars).noneMatch(j -> j.matches("flink-(core|runtime|streaming-java|clients|dist).*|slf4j-.*|log4j-.*|junit-.*|picocli-.*"));
     }
 
+    /** The client's script, each command on one line (continuation lines joined). */
+    @SuppressWarnings("unchecked")
+    private static List<String> clientCommands() {
+        List<String> command = (List<String>) service("client").get("command");
+        String script = command.get(command.size() - 1).replaceAll("\\\\\n\\s*", "");
+        return script.lines().map(String::trim).filter(l -> !l.startsWith("#") && (l.startsWith("stepwise ") || l.contains(" stepwise "))).toList();
+    }
+
+    /** The value after {@code option} on a command line, or null. */
+    private static String option(String commandLine, String option) {
+        Matcher m = Pattern.compile("(?:^|\\s)" + Pattern.quote(option) + "\\s+(\\S+)").matcher(commandLine);
+        return m.find() ? m.group(1) : null;
+    }
+
+    @Test
+    void theClientMakesAKeyPairOnTheModelsVolumeSignsEveryVersionAndTheInferenceJobsTrustOnlyIt() {
+        List<String> commands = clientCommands();
+        String models = ((List<?>) service("client").get("volumes")).stream().map(String::valueOf)
+                .filter(v -> v.startsWith("models:")).map(v -> v.substring("models:".length())).findFirst()
+                .orElseThrow(() -> new AssertionError("the client mounts no models volume"));
+        String generate = commands.stream().filter(c -> c.contains("stepwise keys generate")).findFirst()
+                .orElseThrow(() -> new AssertionError("the client makes no key pair: " + commands));
+        String keys = option(generate, "--out");
+        assertThat(keys).as("the key folder").startsWith(models + "/");
+        // made once: a client run again finds the key and keeps it (keys generate never replaces one)
+        assertThat(generate).startsWith("test -f " + keys + "/signing-key.pem || ");
+
+        List<String> infer = commands.stream().filter(c -> c.startsWith("stepwise run infer")).toList();
+        List<String> signers = commands.stream().filter(c -> c.startsWith("stepwise run train") || c.startsWith("stepwise publish")).toList();
+        assertThat(infer).hasSize(2);
+        assertThat(signers).extracting(c -> c.split("\\s+")[1]).contains("run", "publish");
+        assertThat(infer).allSatisfy(c -> assertThat(option(c, "--trusted-keys")).as(c).isEqualTo(keys + "/public-key.pem"));
+        assertThat(signers).allSatisfy(c -> assertThat(option(c, "--signing-key")).as(c).isEqualTo(keys + "/signing-key.pem"));
+        // the generated keys are used after they are made, and what publish announces by URI an inference job may fetch
+        assertThat(commands.indexOf(generate)).isLessThan(commands.indexOf(infer.get(0)));
+        for (String p : signers.stream().filter(c -> c.startsWith("stepwise publish")).toList()) {
+            String uri = option(p, "--uri");
+            String topic = option(p, "--model-topic");
+            String job = infer.stream().filter(c -> topic.equals(option(c, "--model-topic"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no inference job reads " + topic));
+            assertThat(uri).as(p).isEqualTo("file://" + option(p, "--model"));
+            assertThat(uri).as(job).startsWith("file://" + option(job, "--model-uri-allow"));
+        }
+    }
+
     // ---- docker/flink-deployment.yaml: the Flink Kubernetes Operator's FlinkDeployments ----------
 
     private static List<Map<String, Object>> flinkDeployments() {
@@ -312,5 +357,19 @@ class DockerFilesTest {
                 assertThat(mounts).as("%s: --model-dir on the shared volume", name(d)).contains(modelDir.replaceFirst("^file://", ""));
             }
         }
+    }
+
+    @Test
+    void theInferenceJobMayReadTheFilesTheTrainingJobAnnounces() {
+        Map<String, Object> inference = flinkDeployments().stream()
+                .filter(d -> InferenceJobMain.class.getName().equals(job(d).get("entryClass"))).findFirst().orElseThrow();
+        String modelDir = flinkDeployments().stream().map(d -> argument(d, "--model-dir")).filter(java.util.Objects::nonNull)
+                .findFirst().orElseThrow();
+        String[] args = list(job(inference).get("args")).stream().map(String::valueOf).toArray(String[]::new);
+
+        var locations = InferenceSettings.parse(args).serving().admission().locations();
+
+        assertThat(locations.refusal(modelDir.replaceFirst("/?$", "/") + "tagger-v2.stepwise")).isNull();
+        assertThat(locations.refusal("file:///etc/passwd")).isNotNull();
     }
 }

@@ -19,7 +19,12 @@ final class KafkaTopics {
 
     /** Sends {@code (key, value)} pairs in order and waits until the broker acknowledged all of them. */
     static void produce(String bootstrap, String topic, List<String[]> keyValues) {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(KafkaConnectors.producerProperties(KafkaClient.of(bootstrap)))) {
+        produce(KafkaClient.of(bootstrap), topic, keyValues);
+    }
+
+    /** {@link #produce(String, String, List)} on a cluster that needs client properties (security). */
+    static void produce(KafkaClient kafka, String topic, List<String[]> keyValues) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(KafkaConnectors.producerProperties(kafka))) {
             for (String[] kv : keyValues) {
                 p.send(new ProducerRecord<>(topic, kv[0], kv[1]));
             }
@@ -33,7 +38,11 @@ final class KafkaTopics {
         private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
         Reader(String bootstrap, String topic) {
-            consumer = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(KafkaClient.of(bootstrap), "test-reader-" + UUID.randomUUID()));
+            this(KafkaClient.of(bootstrap), topic);
+        }
+
+        Reader(KafkaClient kafka, String topic) {
+            consumer = new KafkaConsumer<>(KafkaConnectors.committedReaderProperties(kafka, "test-reader-" + UUID.randomUUID()));
             consumer.subscribe(List.of(topic));
         }
 

@@ -66,6 +66,8 @@ class TrainingEndToEndTest {
         InferenceSettings.Builder ib = InferenceSettings.builder().bootstrap(bootstrap).inputTopic("side-in").outputTopic("side-out")
                 .modelTopic("side-models").initialModel(v1File);
         ib.kafka().groupId("side-infer").checkpointInterval(Duration.ofMillis(500));
+        // the training job's files are fetched from its model folder, which the inference job must allow
+        ib.serving().allowModelUri(modelDir.toString());
         InferenceSettings infer = ib.build();
         TrainingSettings.Builder tb = TrainingSettings.builder().bootstrap(bootstrap).examplesTopic("side-examples").modelTopic("side-models")
                 .kind(ModelKind.TAGGER).name("tagger").modelDir(modelDir.toUri().toString())
@@ -108,7 +110,7 @@ class TrainingEndToEndTest {
             assertThat(v2Announced.uri()).startsWith(modelDir.toUri().toString().replaceFirst("/$", ""));
             JsonNode eval = JSON.readTree(v2Announced.eval());
             assertThat(eval.get("accuracy").asDouble()).isGreaterThan(eval.get("serving_accuracy").asDouble());
-            TaggerModel v2 = (TaggerModel) ModelVersionLoader.load(v2Announced).model();
+            TaggerModel v2 = (TaggerModel) ModelVersionLoader.load(v2Announced, infer.serving().admission()).model();
             assertThat(v2.words().contains("bird")).as("a word only the examples had").isTrue();
 
             await().atMost(Duration.ofSeconds(30)).until(() -> trainDead.poll().size() >= 2);

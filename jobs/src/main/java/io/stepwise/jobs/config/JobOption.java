@@ -9,12 +9,20 @@ import java.util.function.Function;
  * rest are old spellings kept as aliases), what it sets on the job's settings builder, and the
  * default it shows, read from a fresh builder so that a default is written in one place only.
  * The jobs' {@code main} classes parse these ({@link OptionGroup#parse}); the {@code stepwise}
- * command line shows and takes the same declarations.
+ * command line shows and takes the same declarations. Every occurrence of an option is applied in
+ * order; a {@code multiple} one is meant to be given several times (each adds to a list), and
+ * the command line shows it so.
  *
  * @param <B> the settings builder the option sets
  */
 public record JobOption<B>(List<String> names, String paramLabel, String description, Function<B, Object> defaultOf,
-                           BiConsumer<B, String> apply) {
+                           BiConsumer<B, String> apply, boolean multiple) {
+
+    /** An option given once (the last occurrence wins). */
+    public JobOption(List<String> names, String paramLabel, String description, Function<B, Object> defaultOf,
+                     BiConsumer<B, String> apply) {
+        this(names, paramLabel, description, defaultOf, apply, false);
+    }
 
     public JobOption {
         if (names.isEmpty() || names.stream().anyMatch(n -> !n.startsWith("--"))) {
@@ -38,7 +46,12 @@ public record JobOption<B>(List<String> names, String paramLabel, String descrip
     public JobOption<B> alias(String... oldNames) {
         List<String> all = new java.util.ArrayList<>(names);
         all.addAll(List.of(oldNames));
-        return new JobOption<>(all, paramLabel, description, defaultOf, apply);
+        return new JobOption<>(all, paramLabel, description, defaultOf, apply, multiple);
+    }
+
+    /** This option, meant to be given several times, each occurrence adding to what the others gave. */
+    public JobOption<B> repeatable() {
+        return new JobOption<>(names, paramLabel, description, defaultOf, apply, true);
     }
 
     public String name() {
@@ -61,6 +74,6 @@ public record JobOption<B>(List<String> names, String paramLabel, String descrip
     /** The same option setting a part of a larger builder, reached through {@code part}. */
     public <P> JobOption<P> on(Function<P, B> part) {
         Function<P, Object> d = defaultOf == null ? null : p -> defaultOf.apply(part.apply(p));
-        return new JobOption<>(names, paramLabel, description, d, (p, v) -> apply.accept(part.apply(p), v));
+        return new JobOption<>(names, paramLabel, description, d, (p, v) -> apply.accept(part.apply(p), v), multiple);
     }
 }

@@ -141,6 +141,37 @@ public final class OptionGroup<B> {
         }
     }
 
+    /** A size in bytes: a number, or with a unit (KiB, MiB, GiB; k, m, g count the same), e.g. 256MiB. */
+    public static long bytes(String option, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib)\\s*").matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(option + " must be a size in bytes such as 268435456 or 256MiB, got '" + text + "'");
+        }
+        String unit = m.group(2).toLowerCase(java.util.Locale.ROOT);
+        int shift = unit.startsWith("k") ? 10 : unit.startsWith("m") ? 20 : unit.startsWith("g") ? 30 : 0;
+        try {
+            long v = Long.parseLong(m.group(1));
+            if (v > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            return v << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " is too large: '" + text + "'");
+        }
+    }
+
+    /** {@code bytes} as {@link #bytes} reads it, in the largest unit that divides it. */
+    public static String formatBytes(long bytes) {
+        String[] units = {"GiB", "MiB", "KiB"};
+        int[] shifts = {30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            if (bytes > 0 && bytes % (1L << shifts[i]) == 0) {
+                return (bytes >> shifts[i]) + units[i];
+            }
+        }
+        return String.valueOf(bytes);
+    }
+
     /** A copy of {@code list} with {@code more} appended; for option lists built from parts. */
     static <T> List<T> plus(List<T> list, List<T> more) {
         List<T> all = new ArrayList<>(list);

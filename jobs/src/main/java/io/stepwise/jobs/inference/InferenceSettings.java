@@ -122,9 +122,12 @@ public record InferenceSettings(KafkaJobSettings kafka, String inputTopic, Strin
             return this;
         }
 
+        /** Serve this model file from the start; its folder is where announced files may come from, unless --model-uri-allow says. */
         public Builder initialModel(Path file) {
             try {
-                return initialModel(Files.readAllBytes(file));
+                initialModel(Files.readAllBytes(file));
+                serving.defaultModelFolder(file.toAbsolutePath().getParent());
+                return this;
             } catch (IOException e) {
                 throw new UncheckedIOException("--model " + file + ": " + e.getMessage(), e);
             }
@@ -143,7 +146,7 @@ public record InferenceSettings(KafkaJobSettings kafka, String inputTopic, Strin
         public InferenceSettings build() {
             ServingSettings s = serving.build();
             if (initialModel != null && s.modelName() == null) {
-                Model m = ModelFile.fromBytes(initialModel, "--model");
+                Model m = ModelFile.fromBytes(initialModel, "--model", s.admission().limits());
                 s = s.toBuilder().modelName(m.name()).build();
             }
             String dlq = deadLetterTopic != null ? deadLetterTopic : outputTopic == null ? null : outputTopic + "-dead-letters";
@@ -176,5 +179,6 @@ public record InferenceSettings(KafkaJobSettings kafka, String inputTopic, Strin
 
     /** Every option of the inference job, in the order its usage lists them. */
     public static final List<OptionGroup<Builder>> OPTIONS = List.of(
-            KafkaJobSettings.CLIENT_OPTIONS.on(Builder::kafka), KafkaJobSettings.JOB_OPTIONS.on(Builder::kafka), TOPICS, MODEL_AND_RECORDING, ServingSettings.OPTIONS.on(Builder::serving));
+            KafkaJobSettings.CLIENT_OPTIONS.on(Builder::kafka), KafkaJobSettings.JOB_OPTIONS.on(Builder::kafka), TOPICS, MODEL_AND_RECORDING, ServingSettings.OPTIONS.on(Builder::serving),
+            ServingSettings.TRUST_OPTIONS.on(Builder::serving));
 }

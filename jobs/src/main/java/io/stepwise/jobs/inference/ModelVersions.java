@@ -18,8 +18,10 @@ import org.apache.flink.api.common.typeinfo.Types;
  * broadcast state (so a restored job serves what it served before, and every instance holds the
  * same ones), each turned into a {@link ServedModel} once per instance when first needed.
  *
- * <p>An announcement is checked before it is kept: the file's SHA-256 and own checksum
- * ({@link ModelVersionLoader}), its model name, kind and a version number above the serving one.
+ * <p>An announcement is checked before it is kept: what the job's {@link ServingSettings#admission}
+ * demands (a trusted signature, an allowed location, the limits on the file and its model), the
+ * file's SHA-256 and own checksum ({@link ModelVersionLoader}), its model name, kind and a version
+ * number above the serving one.
  * A rejection says why and changes nothing. The newest {@code keptVersions} stay, for streams
  * pinned to them.
  */
@@ -47,7 +49,7 @@ final class ModelVersions {
         this.settings = settings;
         this.files = files;
         this.announcedAt = announcedAt;
-        this.initial = initialModel == null ? null : ServedModel.of(ModelVersionLoader.read(initialModel, "--model"));
+        this.initial = initialModel == null ? null : ServedModel.of(ModelVersionLoader.read(initialModel, "--model", settings.admission().limits()));
         if (initial != null) {
             loaded.put(initial.version(), initial);
             serving = initial;
@@ -76,7 +78,7 @@ final class ModelVersions {
         if (bytes == null) {
             return null;
         }
-        m = ServedModel.of(ModelVersionLoader.read(bytes, "broadcast state, version " + v));
+        m = ServedModel.of(ModelVersionLoader.read(bytes, "broadcast state, version " + v, settings.admission().limits()));
         loaded.put(v, m);
         return m;
     }
@@ -127,7 +129,7 @@ final class ModelVersions {
         }
         ModelVersionLoader.Loaded checked;
         try {
-            checked = ModelVersionLoader.load(a);
+            checked = ModelVersionLoader.load(a, settings.admission());
         } catch (IOException | RuntimeException e) {
             return new Verdict(null, false, e.getMessage());
         }

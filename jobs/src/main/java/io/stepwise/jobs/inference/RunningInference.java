@@ -81,6 +81,10 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
         BroadcastState<Integer, byte[]> files = getOperatorStateBackend().getBroadcastState(ModelVersions.FILES);
         BroadcastState<Integer, Long> times = getOperatorStateBackend().getBroadcastState(ModelVersions.ANNOUNCED_AT);
         versions = new ModelVersions(settings, files, times, initialModel);
+        if (!settings.admission().authenticated() && getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
+            LOG.warn("model versions are not authenticated: whoever can write to the model topic can replace the model served "
+                    + "(give --trusted-keys to accept only signed versions)");
+        }
         streams = getRuntimeContext().getState(STREAM);
         pending = new PendingElements(getRuntimeContext().getListState(PendingElements.STATE), settings.maxPendingPerStream());
         alignment = new RecordingAlignment(getRuntimeContext().getListState(RecordingAlignment.STATE));
@@ -273,6 +277,11 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
     /** The {@code activeStreams} gauge's value. */
     long activeStreams() {
         return metrics.activeStreams;
+    }
+
+    /** The operator's metrics (tests in this package read them). */
+    InferenceMetrics metrics() {
+        return metrics;
     }
 
     private void deadLetter(SourcedElement in, String reason) {

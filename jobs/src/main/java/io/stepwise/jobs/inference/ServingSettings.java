@@ -4,8 +4,15 @@ import io.stepwise.jobs.config.Durations;
 import io.stepwise.jobs.config.JobOption;
 import io.stepwise.jobs.config.OptionGroup;
 import io.stepwise.model.ModelKind;
+import io.stepwise.model.ModelLimits;
+import io.stepwise.modelstream.ModelAdmission;
+import io.stepwise.modelstream.ModelLocations;
+import io.stepwise.modelstream.TrustedKeys;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Settings of the inference job's keyed operator: how it serves model versions to streams.
@@ -28,10 +35,13 @@ import java.time.Duration;
  * @param batchSize          elements of different streams stepped together in one batched product;
  *                           1 steps each element as it comes
  * @param maxBatchDelay      the longest an element waits for its batch to fill before it is stepped
+ * @param admission          what an announced version must pass: a signature by a trusted key
+ *                           (--trusted-keys), a URI in an allowed folder (--model-uri-allow; by default
+ *                           the folder of --model), the file and model limits (--max-model-bytes)
  */
 public record ServingSettings(String modelName, Duration idleTimeout, int maxPendingPerStream,
                               UpdatePolicy updatePolicy, int rewarmWindow, int keptVersions, boolean alignToEventTime,
-                              int batchSize, Duration maxBatchDelay)
+                              int batchSize, Duration maxBatchDelay, ModelAdmission admission)
         implements Serializable {
 
     public ServingSettings {
@@ -53,6 +63,9 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
         if (keptVersions < 1) {
             throw new IllegalArgumentException("--kept-versions: at least one model version must be kept, got " + keptVersions);
         }
+        if (admission == null) {
+            admission = ModelAdmission.defaults();
+        }
     }
 
     public static Builder builder() {
@@ -66,7 +79,7 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
     public Builder toBuilder() {
         return new Builder().modelName(modelName).idleTimeout(idleTimeout).maxPendingPerStream(maxPendingPerStream)
                 .updatePolicy(updatePolicy).rewarmWindow(rewarmWindow).keptVersions(keptVersions).alignToEventTime(alignToEventTime)
-                .batchSize(batchSize).maxBatchDelay(maxBatchDelay);
+                .batchSize(batchSize).maxBatchDelay(maxBatchDelay).admission(admission);
     }
 
     /** The policy in force for a model of {@code kind}. */
@@ -85,6 +98,10 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
         private boolean alignToEventTime;
         private int batchSize = 128;
         private Duration maxBatchDelay = Duration.ofMillis(2);
+        private TrustedKeys trustedKeys;
+        private final List<String> modelUriAllow = new ArrayList<>();
+        private String defaultModelFolder;
+        private long maxModelBytes = ModelLimits.DEFAULTS.maxFileBytes();
 
         public Builder modelName(String v) {
             modelName = v;
@@ -131,9 +148,47 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
             return this;
         }
 
+        /** Accept only versions signed by one of these keys; null: versions are not authenticated. */
+        public Builder trustedKeys(TrustedKeys keys) {
+            trustedKeys = keys;
+            return this;
+        }
+
+        /** Allow announced files under this folder (a URI, or a local path); adds to those given before. */
+        public Builder allowModelUri(String folder) {
+            modelUriAllow.add(folder);
+            return this;
+        }
+
+        /** The folder allowed when none is given with {@link #allowModelUri}: the folder of --model. */
+        public Builder defaultModelFolder(Path folder) {
+            defaultModelFolder = folder == null ? null : folder.toAbsolutePath().normalize().toString();
+            return this;
+        }
+
+        public Builder maxModelBytes(long bytes) {
+            maxModelBytes = bytes;
+            return this;
+        }
+
+        /** Every admission setting at once (a copy of other settings). */
+        Builder admission(ModelAdmission a) {
+            trustedKeys = a.trustedKeys();
+            modelUriAllow.clear();
+            modelUriAllow.addAll(a.locations().folders());
+            maxModelBytes = a.limits().maxFileBytes();
+            return this;
+        }
+
         public ServingSettings build() {
+            List<String> allow = !modelUriAllow.isEmpty() || defaultModelFolder == null ? modelUriAllow : List.of(defaultModelFolder);
+            if (maxModelBytes < 1) {
+                throw new IllegalArgumentException("--max-model-bytes must be positive, got " + maxModelBytes);
+            }
+            ModelAdmission admission = new ModelAdmission(trustedKeys, ModelLocations.of(allow),
+                    ModelLimits.DEFAULTS.withMaxFileBytes(maxModelBytes));
             return new ServingSettings(modelName, idleTimeout, maxPendingPerStream, updatePolicy, rewarmWindow, keptVersions,
-                    alignToEventTime, batchSize, maxBatchDelay);
+                    alignToEventTime, batchSize, maxBatchDelay, admission);
         }
     }
 
@@ -157,4 +212,24 @@ public record ServingSettings(String modelName, Duration idleTimeout, int maxPen
                     b -> b.batchSize, (b, v) -> b.batchSize(OptionGroup.positive("--batch-size", v))),
             JobOption.<Builder>value("--max-batch-delay", "DURATION", "The longest an element waits for its batch to fill.",
                     b -> b.maxBatchDelay, (b, v) -> b.maxBatchDelay(Durations.parse(v, "--max-batch-delay"))));
+
+    /** Which announced versions are accepted: signed ones, from allowed places, of a bounded size. */
+    public static final OptionGroup<Builder> TRUST_OPTIONS = new OptionGroup<>("Model versions: trust and limits",
+            JobOption.<Builder>value("--trusted-keys", "FILE",
+                    "Accept only model versions signed by one of the Ed25519 public keys in this PEM file (several for "
+                            + "rotation; stepwise keys generate). Without it versions are not authenticated.",
+                    null, (b, v) -> b.trustedKeys(TrustedKeys.read(Path.of(v)))),
+            JobOption.<Builder>value("--model-uri-allow", "PREFIX",
+                    "A folder (URI or path) announced model files may be fetched from; repeat it or give a comma list "
+                            + "(default: the folder of --model; inline announcements need none).",
+                    null, (b, v) -> {
+                        for (String f : v.split(",")) {
+                            if (!f.isBlank()) {
+                                b.allowModelUri(f.trim());
+                            }
+                        }
+                    }).repeatable(),
+            JobOption.<Builder>value("--max-model-bytes", "SIZE", "Largest model file accepted, e.g. 256MiB.",
+                    b -> OptionGroup.formatBytes(b.maxModelBytes),
+                    (b, v) -> b.maxModelBytes(OptionGroup.bytes("--max-model-bytes", v))));
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.ModelMeta;
+import io.stepwise.modelstream.ModelSignatures;
 import io.stepwise.wire.InvalidElementException;
 import io.stepwise.wire.KeyedJson;
 import io.stepwise.wire.LabelledExample;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the round holds the task (and so its checkpoint barriers) meanwhile. The round's model and the
  * serving version are both scored on the held-out examples; the round's model is published when it
  * is better (or after every round, by configuration): its file goes to the model folder, its
- * announcement, with the scores, to the output. Version numbers and the serving version's file are
+ * announcement, with the scores (and signed, when the job has a signing key), to the output. Version numbers and the serving version's file are
  * in keyed state, so numbers keep increasing across restarts.
  */
 public class TrainAndPublish extends KeyedProcessFunction<String, LabelledExample, KeyedJson> {
@@ -203,6 +204,9 @@ public class TrainAndPublish extends KeyedProcessFunction<String, LabelledExampl
         byte[] file = ModelFile.toBytes(published);
         String uri = store.write(name, version, file);
         ModelAnnouncement a = ModelAnnouncement.at(name, version, uri, ModelFile.sha256Hex(file)).withEval(JSON.writeValueAsString(eval));
+        if (options.signingKey() != null) {
+            a = ModelSignatures.sign(a, options.signingKey());
+        }
         out.collect(new KeyedJson(name, a.toJson()));
         serving.update(file);
         p.servingVersion = version;

@@ -7,6 +7,7 @@ import io.stepwise.jobs.config.OptionGroup;
 import io.stepwise.model.Model;
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.ModelKind;
+import io.stepwise.modelstream.SigningKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,12 +54,14 @@ import java.util.regex.Pattern;
  * @param startModel           a model file to fine-tune and to beat, served as version N before N+1 is
  *                             published; null to start from a new model
  * @param dataSource           where the examples come from, for the provenance of each version
+ * @param signingKey           signs every published version (docs/signing.md); null: versions go out unsigned
  */
 public record TrainingSettings(KafkaJobSettings kafka, String examplesTopic, String modelTopic, String deadLetterTopic,
                                String name, ModelKind kind, long publishEveryExamples, Duration publishEveryInterval,
                               double evalFraction, Publish publish, String modelDir, int maxExamples, int roundEpochs,
                               Duration roundBudget, long seed, int embeddingDim, int hiddenSize, int numLayers,
-                              int batchSize, double learningRate, int minCount, byte[] startModel, String dataSource)
+                              int batchSize, double learningRate, int minCount, byte[] startModel, String dataSource,
+                              SigningKey signingKey)
         implements Serializable {
 
     /** When a round's model is published. */
@@ -133,7 +136,7 @@ public record TrainingSettings(KafkaJobSettings kafka, String examplesTopic, Str
     TrainingSettings forTrainer() {
         return new TrainingSettings(null, examplesTopic, modelTopic, deadLetterTopic, name, kind, publishEveryExamples,
                 publishEveryInterval, evalFraction, publish, modelDir, maxExamples, roundEpochs, roundBudget, seed, embeddingDim,
-                hiddenSize, numLayers, batchSize, learningRate, minCount, startModel, dataSource);
+                hiddenSize, numLayers, batchSize, learningRate, minCount, startModel, dataSource, signingKey);
     }
 
     /** Whether the example that arrived {@code index}-th is held out: a draw from the seed and the index alone. */
@@ -184,6 +187,7 @@ public record TrainingSettings(KafkaJobSettings kafka, String examplesTopic, Str
         private byte[] startModel;
         private Path startModelFile;
         private String dataSource;
+        private SigningKey signingKey;
 
         public KafkaJobSettings.Builder kafka() {
             return kafka;
@@ -326,6 +330,12 @@ public record TrainingSettings(KafkaJobSettings kafka, String examplesTopic, Str
             return this;
         }
 
+        /** Sign every published version with this key. */
+        public Builder signingKey(SigningKey key) {
+            signingKey = key;
+            return this;
+        }
+
         public TrainingSettings build() {
             ModelKind k = kind;
             String n = name;
@@ -348,7 +358,7 @@ public record TrainingSettings(KafkaJobSettings kafka, String examplesTopic, Str
             return new TrainingSettings(noKafka ? null : kafka.build(), examplesTopic, modelTopic, dlq, n, k, publishEveryExamples,
                     publishEveryInterval, evalFraction, publish, modelDir, maxExamples, roundEpochs, roundBudget, seed, embeddingDim,
                     hiddenSize != null ? hiddenSize : defaultHiddenSize(k), numLayers, batchSize,
-                    learningRate != null ? learningRate : defaultLearningRate(k), minCount, startModel, data);
+                    learningRate != null ? learningRate : defaultLearningRate(k), minCount, startModel, data, signingKey);
         }
     }
 
@@ -376,7 +386,11 @@ public record TrainingSettings(KafkaJobSettings kafka, String examplesTopic, Str
             JobOption.<Builder>value("--name", "NAME", "The model's name (default: --from's name, else the kind).", null, Builder::name),
             JobOption.<Builder>value("--model-dir", "URI",
                     "Where model files go: a local folder or a Flink FileSystem URI the inference jobs can read.",
-                    b -> b.modelDir, Builder::modelDir));
+                    b -> b.modelDir, Builder::modelDir),
+            JobOption.<Builder>value("--signing-key", "FILE",
+                    "Sign every published version with this Ed25519 key (stepwise keys generate), for inference jobs "
+                            + "with --trusted-keys (default: unsigned).",
+                    null, (b, v) -> b.signingKey(SigningKey.read(Path.of(v)))));
 
     static final OptionGroup<Builder> ROUNDS = new OptionGroup<>("Rounds and publishing",
             JobOption.<Builder>value("--publish-every", "N|DURATION",

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stepwise.model.ModelFile;
 import io.stepwise.model.ModelMeta;
+import io.stepwise.model.ModelLimits;
 import io.stepwise.model.SumModel;
+import io.stepwise.modelstream.ModelAdmission;
+import io.stepwise.modelstream.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,21 +48,60 @@ class InferenceSettingsTest {
 
     @Test
     void everyOptionReachesItsSetting() throws Exception {
-        Path config = Files.writeString(dir.resolve("client.properties"), "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n");
+        Path config = Files.writeString(dir.resolve("client.properties"), "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"s3cr3t\";\n");
         InferenceSettings s = InferenceSettings.parse(with(KAFKA_RUN, "--kafka-config", config.toString(), "--group-id", "g",
                 "--checkpoint-interval", "500ms", "--at-least-once", "--partitions", "3", "--dead-letter-topic", "dlq",
                 "--model-name", "tagger", "--idle-timeout=2m", "--max-pending", "7", "--update-policy", "switch",
                 "--rewarm-window", "5", "--kept-versions", "2", "--batch-size", "64", "--max-batch-delay", "5ms"));
 
-        assertThat(s.kafka().kafka().properties()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN"));
+        assertThat(s.kafka().kafka().properties()).containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "PLAIN").containsKey("sasl.jaas.config");
+        assertThat(s.toString()).as("settings name the client properties, never their values").contains("sasl.jaas.config")
+                .doesNotContain("s3cr3t");
         assertThat(s.kafka().groupId()).isEqualTo("g");
         assertThat(s.kafka().checkpointInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(s.kafka().delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(s.kafka().partitions()).isEqualTo(3);
         assertThat(s.deadLetterTopic()).isEqualTo("dlq");
         assertThat(s.serving()).isEqualTo(new ServingSettings("tagger", Duration.ofMinutes(2), 7, UpdatePolicy.SWITCH, 5, 2, false,
-                64, Duration.ofMillis(5)));
+                64, Duration.ofMillis(5), ModelAdmission.defaults()));
+    }
+
+    @Test
+    void trustAndLimitOptionsReachTheAdmission() throws Exception {
+        SigningKey a = SigningKey.generate();
+        SigningKey b = SigningKey.generate();
+        Path trusted = Files.writeString(dir.resolve("trusted.pem"), a.publicPem() + b.publicPem());
+
+        InferenceSettings s = InferenceSettings.parse(with(KAFKA_RUN, "--trusted-keys", trusted.toString(),
+                "--model-uri-allow", "file:///models/a,s3://bucket/models", "--model-uri-allow", "/srv/models", "--max-model-bytes", "64MiB"));
+
+        ModelAdmission admission = s.serving().admission();
+        assertThat(admission.authenticated()).isTrue();
+        assertThat(admission.trustedKeys().ids()).containsExactly(a.keyId(), b.keyId());
+        assertThat(admission.locations().folders()).containsExactly("file:///models/a/", "s3://bucket/models/", "file:///srv/models/");
+        assertThat(admission.limits().maxFileBytes()).isEqualTo(64L << 20);
+        assertThat(admission.limits().maxParameters()).isEqualTo(16L << 20);
+    }
+
+    @Test
+    void withoutAnAllowListAnnouncedFilesMayComeFromTheFolderOfTheModelOnly() throws Exception {
+        Path model = dir.resolve("models/meter.stepwise");
+        ModelFile.write(new SumModel(new ModelMeta("meter", 3, Map.of()), 4, 1, 10f, 10f).initRandom(1), model);
+
+        ModelAdmission byDefault = InferenceSettings.parse(with(KAFKA_RUN, "--model", model.toString())).serving().admission();
+        ModelAdmission given = InferenceSettings.parse(with(KAFKA_RUN, "--model", model.toString(), "--model-uri-allow", "s3://b/m"))
+                .serving().admission();
+        ModelAdmission none = InferenceSettings.parse(KAFKA_RUN).serving().admission();
+
+        assertThat(byDefault.locations().folders()).containsExactly(dir.resolve("models").toUri().toString());
+        assertThat(byDefault.locations().refusal(dir.resolve("models/meter-v4.stepwise").toUri().toString())).isNull();
+        assertThat(byDefault.locations().refusal("file:///etc/passwd")).contains("outside the allowed model locations");
+        assertThat(given.locations().folders()).containsExactly("s3://b/m/");
+        assertThat(none.locations().isEmpty()).isTrue();
+        assertThat(none.authenticated()).isFalse();
+        assertThat(none.limits()).isEqualTo(ModelLimits.DEFAULTS);
     }
 
     @Test
@@ -101,6 +143,10 @@ class InferenceSettingsTest {
                 .hasMessageContaining("pin, switch or rewarm");
         assertThatThrownBy(() -> InferenceSettings.parse(with(KAFKA_RUN, "--at-least-once=yes")))
                 .hasMessageContaining("--at-least-once takes no value");
+        assertThatThrownBy(() -> InferenceSettings.parse(with(KAFKA_RUN, "--max-model-bytes", "lots")))
+                .hasMessage("--max-model-bytes must be a size in bytes such as 268435456 or 256MiB, got 'lots'");
+        assertThatThrownBy(() -> InferenceSettings.parse(with(KAFKA_RUN, "--trusted-keys", dir.resolve("none.pem").toString())))
+                .hasMessageStartingWith("cannot read the trusted keys " + dir.resolve("none.pem"));
     }
 
     @Test
@@ -108,7 +154,8 @@ class InferenceSettingsTest {
         String usage = InferenceSettings.usage("infer");
 
         assertThat(usage).contains("--bootstrap HOST:PORT", "--kafka-config FILE", "--recording, --replay FILE",
-                "--idle-timeout DURATION", "(default: 30m)", "(default: 5s)", "(default: stepwise-infer)", "--at-least-once");
+                "--idle-timeout DURATION", "(default: 30m)", "(default: 5s)", "(default: stepwise-infer)", "--at-least-once",
+                "--trusted-keys FILE", "--model-uri-allow PREFIX", "--max-model-bytes SIZE", "(default: 256MiB)");
         ServingSettings defaults = ServingSettings.defaults();
         assertThat(usage).contains("(default: " + defaults.rewarmWindow() + ")", "(default: " + defaults.maxPendingPerStream() + ")");
     }

@@ -11,8 +11,15 @@ import io.stepwise.model.ModelKind;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.model.TaggerModel;
+import io.stepwise.model.TaggerShape;
 import io.stepwise.model.Vocabulary;
+import io.stepwise.model.ModelLimits;
+import io.stepwise.modelstream.ModelAdmission;
+import io.stepwise.modelstream.ModelLocations;
+import io.stepwise.modelstream.ModelSignatures;
 import io.stepwise.modelstream.ModelVersionLoader;
+import io.stepwise.modelstream.SigningKey;
+import io.stepwise.modelstream.TrustedKeys;
 import io.stepwise.train.SumEvaluation;
 import io.stepwise.train.TaggerEvaluation;
 import io.stepwise.train.TaggerTrainer;
@@ -93,6 +100,11 @@ class TrainAndPublishTest {
         return out;
     }
 
+    /** What the inference job's loader makes of {@code a}, allowed to read the model folder. */
+    private ModelVersionLoader.Loaded load(ModelAnnouncement a) throws Exception {
+        return ModelVersionLoader.load(a, new ModelAdmission(null, ModelLocations.of(List.of(models.toString())), ModelLimits.DEFAULTS));
+    }
+
     /** The examples among {@code sent} (in arrival order from index 0) that the options hold out, or the others. */
     private static List<LabelledExample> split(TrainingSettings o, List<LabelledExample> sent, boolean heldOut) {
         List<LabelledExample> out = new ArrayList<>();
@@ -122,7 +134,7 @@ class TrainAndPublishTest {
         assertThat(a.version()).as("the version after the starting model's").isEqualTo(2);
         assertThat(a.uri()).startsWith("file:///").endsWith("tagger-v2.stepwise");
         // the inference job's own loader accepts it: SHA-256, file checksum, name and version
-        TaggerModel v2 = (TaggerModel) ModelVersionLoader.load(a).model();
+        TaggerModel v2 = (TaggerModel) load(a).model();
 
         List<LabelledExample> heldOut = split(o, examples, true);
         assertThat(heldOut).isNotEmpty();
@@ -146,6 +158,28 @@ class TrainAndPublishTest {
     }
 
     @Test
+    void aStreamingTaggerIsFineTunedKeepingItsCharacterFeaturesAndItsDelay() throws Exception {
+        TaggerShape shape = new TaggerShape(6, 10, 1, 4, 5, 12, 2, true);
+        Vocabulary letters = Vocabulary.withUnknown(List.of("t", "h", "e", "d", "o", "g", "a"));
+        TaggerModel v1 = new TaggerModel(new ModelMeta("tagger", 1, Map.of()), Vocabulary.withUnknown(List.of("the", "dog", "ate")),
+                Vocabulary.closed(List.of("DET", "NOUN", "VERB")), letters, shape).initRandom(5);
+        TrainingSettings o = tagger(v1).build();
+        open(o, null);
+        List<LabelledExample> examples = ToyLanguage.sentences(60, 1);
+
+        send(examples);
+
+        List<ModelAnnouncement> out = announcements();
+        assertThat(out).hasSize(1);
+        TaggerModel v2 = (TaggerModel) load(out.get(0)).model();
+        assertThat(v2.shape()).as("the round keeps the architecture it was given").isEqualTo(shape);
+        assertThat(v2.characters().characters().entries()).as("the character vocabulary stays").isEqualTo(letters.entries());
+        assertThat(v2.words().entries()).startsWith("<unk>", "the", "dog", "ate").contains("cat", "apple", "red");
+        var sentences = split(o, examples, true).stream().map(LabelledExample::taggedSentence).toList();
+        assertThat(TaggerEvaluation.accuracy(v2, sentences).value()).isGreaterThan(TaggerEvaluation.accuracy(v1, sentences).value());
+    }
+
+    @Test
     void theServingVersionIsScoredAsItWasNotAsTrainingLeftIt() throws Exception {
         // every word and tag already known: the vocabulary does not grow, so training could touch the serving weights
         List<LabelledExample> examples = ToyLanguage.sentences(60, 7);
@@ -160,7 +194,7 @@ class TrainAndPublishTest {
         send(examples);
 
         ModelAnnouncement a = announcements().get(0);
-        TaggerModel v2 = (TaggerModel) ModelVersionLoader.load(a).model();
+        TaggerModel v2 = (TaggerModel) load(a).model();
         assertThat(v2.words()).isEqualTo(v1.words());
         var heldOut = split(o, examples, true).stream().map(LabelledExample::taggedSentence).toList();
         assertThat(JSON.readTree(a.eval()).get("serving_accuracy").asDouble()).isEqualTo(TaggerEvaluation.accuracy(v1Copy, heldOut).value());
@@ -199,7 +233,7 @@ class TrainAndPublishTest {
 
         ModelAnnouncement a = announcements().get(0);
         assertThat(a.version()).as("numbering goes on from the restored state, not from the starting model").isEqualTo(4);
-        Model v4 = ModelVersionLoader.load(a).model();
+        Model v4 = load(a).model();
         // the restored examples are trained on too: all 60 are kept
         assertThat(JSON.readTree(a.eval()).get("trained_on").asInt() + JSON.readTree(a.eval()).get("held_out").asInt()).isEqualTo(60);
         assertThat(v4.meta().provenance()).containsEntry("previous_version", "tagger v3");
@@ -222,6 +256,35 @@ class TrainAndPublishTest {
     }
 
     @Test
+    void withASigningKeyEveryPublishedVersionIsSignedForTheInferenceJobsThatTrustIt() throws Exception {
+        SigningKey key = SigningKey.generate();
+        TrainingSettings o = tagger(untrainedTagger(1)).signingKey(key).build();
+        open(o, null);
+
+        send(ToyLanguage.sentences(60, 1));
+
+        ModelAnnouncement a = announcements().get(0);
+        assertThat(a.keyId()).isEqualTo(key.keyId());
+        assertThat(ModelSignatures.refusal(a, TrustedKeys.of(key.publicKey()))).isNull();
+        assertThat(ModelSignatures.refusal(a, TrustedKeys.of(SigningKey.generate().publicKey()))).contains("not one of the 1 trusted keys");
+        assertThat(ModelVersionLoader.load(a, new ModelAdmission(TrustedKeys.of(key.publicKey()),
+                ModelLocations.of(List.of(models.toString())), ModelLimits.DEFAULTS)).model().version()).isEqualTo(2);
+        assertThat(o.toString()).as("the settings never show the key").doesNotContain(key.pem().substring(30, 60));
+    }
+
+    @Test
+    void theSigningKeyOptionReadsTheKeyFileStepwiseKeysGenerateWrites() throws Exception {
+        SigningKey written = SigningKey.writeNew(models.resolve("keys"));
+
+        TrainingSettings s = TrainingSettings.parse(new String[]{"--bootstrap", "broker:9092", "--kind", "tagger", "--signing-key",
+            models.resolve("keys").resolve(SigningKey.PRIVATE_FILE).toString()});
+
+        assertThat(s.signingKey().keyId()).isEqualTo(written.keyId());
+        assertThat(s.forTrainer().signingKey()).as("the trainer signs, so it keeps the key").isNotNull();
+        assertThat(TrainingSettings.usage("train")).contains("--signing-key FILE");
+    }
+
+    @Test
     void withoutAStartingModelTheFirstRoundPublishesVersionOneOfANewModel() throws Exception {
         TrainingSettings o = TrainingSettings.builder().withoutKafka().kind(ModelKind.SUM).name("meter-sum").modelDir(models.toUri().toString())
                 .embeddingDim(1).hiddenSize(8).batchSize(16).learningRate(1e-2).minCount(1).roundEpochs(3).evalFraction(0.2)
@@ -233,7 +296,7 @@ class TrainAndPublishTest {
 
         ModelAnnouncement a = announcements().get(0);
         assertThat(a.version()).isEqualTo(1);
-        SumModel v1 = (SumModel) ModelVersionLoader.load(a).model();
+        SumModel v1 = (SumModel) load(a).model();
         assertThat(v1.name()).isEqualTo("meter-sum");
         assertThat(v1.lstmConfig().hiddenSize()).isEqualTo(8);
         JsonNode eval = JSON.readTree(a.eval());

@@ -1,0 +1,107 @@
+package io.stepwise.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark's table: one line per row and delivery, then the ratios the speed targets use and
+ * what each column means, so that a pasted table explains itself.
+ */
+public final class PipelineTable {
+
+    private static final String FORMAT = "%-3s %-38s %-14s %11s %7s %11s %9s %9s %9s %12s%n";
+
+    private PipelineTable() {
+    }
+
+    /** A rate measured over fewer checkpoint intervals than this is marked: it times too few of their pauses. */
+    static final int STEADY_INTERVALS = 3;
+
+    /**
+     * {@code setup} says what ran (elements, streams, parallelism, checkpoint interval), once, above
+     * the table; {@code checkpointInterval} tells which rates were measured over too short a window.
+     */
+    public static String render(String setup, List<RowResult> rows, Duration checkpointInterval) {
+        double steadySeconds = STEADY_INTERVALS * checkpointInterval.toMillis() / 1000.0;
+        boolean anyShort = false;
+        StringBuilder s = new StringBuilder(setup).append('\n');
+        s.append(String.format(Locale.ROOT, FORMAT, "row", "system under test", "delivery", "elements/s", "window", "latency at", "p50", "p99",
+                "max", "written p50"));
+        for (RowResult r : rows) {
+            boolean tooShort = r.window() < steadySeconds;
+            anyShort |= tooShort;
+            s.append(String.format(Locale.ROOT, FORMAT, r.row().letter(), r.row().title(), r.delivery().label(),
+                    rate(r.perSecond()) + (tooShort ? "*" : ""), seconds(r.window()), rate(r.latencyRate()) + "/s",
+                    millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50())));
+        }
+        if (anyShort) {
+            s.append(String.format(Locale.ROOT, "* measured over less than %d checkpoint intervals (%s): a start-up burst or ramp may "
+                    + "dominate it; raise --elements for a steady figure.%n", STEADY_INTERVALS, seconds(steadySeconds)));
+        }
+        s.append('\n');
+        for (String line : ratios(rows)) {
+            s.append(line).append('\n');
+        }
+        long checked = rows.stream().mapToLong(RowResult::checked).sum();
+        s.append(String.format(Locale.ROOT, "%nchecked: every element of every row had exactly one result (%,d elements).%n", checked));
+        s.append("""
+                elements/s: results written per second while working through the pre-filled topic, from the result at the
+                  20% mark to the last one, timed by the broker's append times (the first 20% are the warm-up); window: how
+                  long that took.
+                latency at: the rate of the second phase, which sends new elements at a fixed pace (by default half of
+                  the row's elements/s); p50/p99/max: from an element's Kafka timestamp to its result being read by an
+                  independent read_committed consumer, leaving out the elements sent in the phase's first 20%.
+                written p50: from an element's Kafka timestamp to its result being appended to the output topic, before
+                  its transaction commits; the rest of the latency is the wait for the commit (the checkpoint interval).
+                """);
+        return s.toString();
+    }
+
+    /** One row in a line, for the progress output while the others still run. */
+    public static String summary(RowResult r) {
+        return String.format(Locale.ROOT, "%s %s: %s elements/s; latency at %s/s: p50 %s, p99 %s, max %s", r.row().letter(),
+                r.delivery().label(), rate(r.perSecond()), rate(r.latencyRate()), millis(r.p50()), millis(r.p99()), millis(r.max()));
+    }
+
+    /** The ratios the targets use, per delivery, where both rows ran. */
+    static List<String> ratios(List<RowResult> rows) {
+        List<String> out = new ArrayList<>();
+        out.add(ratioLine("no-op / Kafka copy", "the pipeline's share of what Kafka alone moves", rows, BenchRow.NO_OP, BenchRow.KAFKA_COPY));
+        out.add(ratioLine("EWT tagger / no-op", "what the EWT-size model leaves of the pipeline's ceiling", rows, BenchRow.EWT, BenchRow.NO_OP));
+        out.removeIf(String::isEmpty);
+        return out;
+    }
+
+    private static String ratioLine(String name, String meaning, List<RowResult> rows, BenchRow top, BenchRow bottom) {
+        StringBuilder s = new StringBuilder();
+        for (Delivery d : Delivery.values()) {
+            RowResult t = find(rows, top, d);
+            RowResult b = find(rows, bottom, d);
+            if (t != null && b != null) {
+                s.append(String.format(Locale.ROOT, "  %s %.2f", d.label(), t.perSecond() / b.perSecond()));
+            }
+        }
+        return s.isEmpty() ? "" : String.format(Locale.ROOT, "%-20s%s   (elements/s; %s)", name + ":", s, meaning);
+    }
+
+    private static RowResult find(List<RowResult> rows, BenchRow row, Delivery d) {
+        return rows.stream().filter(r -> r.row() == row && r.delivery() == d).findFirst().orElse(null);
+    }
+
+    static String rate(double perSecond) {
+        return Double.isNaN(perSecond) ? "n/a" : String.format(Locale.ROOT, "%,.0f", perSecond);
+    }
+
+    static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.1f s", s);
+    }
+
+    static String millis(long ms) {
+        if (ms < 0) {
+            return "n/a";
+        }
+        return ms < 1000 ? ms + " ms" : String.format(Locale.ROOT, "%.2f s", ms / 1000.0);
+    }
+}

@@ -1,0 +1,130 @@
+package io.stepwise.pipeline;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The exactly-one-result check: every element sent is expected once ({@link #expect}); every result
+ * read is recorded ({@link #record}). An element without a result is missing, a second result for
+ * one is a duplicate, a result for an element never sent is unexpected. A benchmark whose results
+ * are not exactly the elements sent measures something else, so any of the three fails it.
+ *
+ * <p>The producer and the reader run on their own threads; each call takes the ledger's lock, which
+ * costs little beside a Kafka record.
+ */
+public final class ResultLedger {
+
+    /** How many offending elements a failure names, enough to look them up. */
+    static final int EXAMPLES = 5;
+
+    private final Map<String, Marks> streams = new HashMap<>();
+    private long expected;
+    private long answered;
+    private long duplicates;
+    private long unexpected;
+    private final List<String> examples = new ArrayList<>();
+
+    private static final class Marks {
+        final BitSet expected = new BitSet();
+        final BitSet answered = new BitSet();
+    }
+
+    /** Element {@code seq} of {@code stream} was sent and must get one result. */
+    public synchronized void expect(String stream, long seq) {
+        Marks m = streams.computeIfAbsent(stream, s -> new Marks());
+        int i = index(seq);
+        if (m.expected.get(i)) {
+            throw new IllegalStateException("element " + stream + " #" + seq + " was sent twice");
+        }
+        m.expected.set(i);
+        expected++;
+    }
+
+    /** A result for element {@code seq} of {@code stream} was read. */
+    public synchronized void record(String stream, long seq) {
+        Marks m = streams.get(stream);
+        int i = index(seq);
+        if (m == null || !m.expected.get(i)) {
+            unexpected++;
+            example("a result for " + stream + " #" + seq + ", which was never sent");
+        } else if (m.answered.get(i)) {
+            duplicates++;
+            example("a second result for " + stream + " #" + seq);
+        } else {
+            m.answered.set(i);
+            answered++;
+        }
+    }
+
+    private static int index(long seq) {
+        if (seq < 0 || seq > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("seq out of range: " + seq);
+        }
+        return (int) seq;
+    }
+
+    private void example(String what) {
+        if (examples.size() < EXAMPLES) {
+            examples.add(what);
+        }
+    }
+
+    public synchronized long expected() {
+        return expected;
+    }
+
+    /** Expected elements that have their result. */
+    public synchronized long answered() {
+        return answered;
+    }
+
+    /** Whether every expected element has its result (duplicates and strays are judged by {@link #verdict}). */
+    public synchronized boolean complete() {
+        return answered == expected;
+    }
+
+    public synchronized Verdict verdict() {
+        List<String> ex = new ArrayList<>(examples);
+        if (answered < expected) {
+            for (Map.Entry<String, Marks> e : streams.entrySet()) {
+                BitSet missing = (BitSet) e.getValue().expected.clone();
+                missing.andNot(e.getValue().answered);
+                for (int i = missing.nextSetBit(0); i >= 0 && ex.size() < 2 * EXAMPLES; i = missing.nextSetBit(i + 1)) {
+                    ex.add("no result for " + e.getKey() + " #" + i);
+                }
+                if (ex.size() >= 2 * EXAMPLES) {
+                    break;
+                }
+            }
+        }
+        return new Verdict(expected, answered, expected - answered, duplicates, unexpected, List.copyOf(ex));
+    }
+
+    /**
+     * What the check found.
+     *
+     * @param expected   elements sent (each must have one result)
+     * @param answered   of those, how many have a result
+     * @param missing    elements without a result
+     * @param duplicates results beyond the first for an element
+     * @param unexpected results for elements never sent
+     * @param examples   a few of the offending elements, to look up
+     */
+    public record Verdict(long expected, long answered, long missing, long duplicates, long unexpected, List<String> examples) {
+
+        public boolean exactlyOne() {
+            return missing == 0 && duplicates == 0 && unexpected == 0;
+        }
+
+        public String describe() {
+            if (exactlyOne()) {
+                return String.format("all %,d elements have exactly one result", expected);
+            }
+            return String.format("%,d elements sent: %,d without a result, %,d duplicate results, %,d results for elements never sent (%s)",
+                    expected, missing, duplicates, unexpected, String.join("; ", examples));
+        }
+    }
+}

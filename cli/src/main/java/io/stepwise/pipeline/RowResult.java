@@ -1,0 +1,21 @@
+package io.stepwise.pipeline;
+
+/**
+ * One row's measurements.
+ *
+ * @param row          what ran
+ * @param delivery     exactly-once or at-least-once
+ * @param perSecond    steady elements per second over the pre-filled topic ({@link SteadyRate})
+ * @param window       seconds that rate was measured over, after the warm-up
+ * @param latencyRate  elements per second actually sent in the latency phase
+ * @param p50          latency percentiles (ms), from an element's Kafka timestamp to its result read
+ * @param p99            by an independent read_committed consumer
+ * @param max
+ * @param writtenP50   median time (ms) from an element's Kafka timestamp to its result's append to the
+ *                     output topic, before any commit: the rest of {@code p50} is the wait for the commit
+ * @param samples      elements whose latency counted (after the phase's warm-up)
+ * @param checked      elements checked to have exactly one result (both phases)
+ */
+public record RowResult(BenchRow row, Delivery delivery, double perSecond, double window, double latencyRate, long p50, long p99, long max,
+                        long writtenP50, int samples, long checked) {
+}

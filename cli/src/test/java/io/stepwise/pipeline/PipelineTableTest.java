@@ -1,0 +1,74 @@
+package io.stepwise.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The table: one line per row and delivery, the ratios worked out by hand, and what the columns mean. */
+class PipelineTableTest {
+
+    private static RowResult row(BenchRow row, Delivery d, double perSecond, long p50) {
+        return new RowResult(row, d, perSecond, 24.5, perSecond / 2, p50, p50 * 2, p50 * 3, 12, 1000, 5000);
+    }
+
+    @Test
+    void eachRowIsOneLineWithItsFigures() {
+        String table = PipelineTable.render("setup line", List.of(
+                row(BenchRow.KAFKA_COPY, Delivery.EXACTLY_ONCE, 100_000, 2600),
+                row(BenchRow.NO_OP, Delivery.EXACTLY_ONCE, 25_000, 2700)), Duration.ofSeconds(5));
+
+        List<String> lines = table.lines().toList();
+        assertThat(lines.get(0)).isEqualTo("setup line");
+        assertThat(lines.get(1)).startsWith("row").contains("elements/s", "window", "p50", "p99", "max", "written p50");
+        assertThat(lines.get(2).split("\\s{2,}")).containsExactly(
+                "a", "Kafka copy (consumer -> producer)", "exactly-once", "100,000", "24.5 s", "50,000/s", "2.60 s", "5.20 s", "7.80 s", "12 ms");
+        assertThat(lines.get(3).split("\\s{2,}")).containsExactly(
+                "b", "no-op tagger (emb 1, hidden 1)", "exactly-once", "25,000", "24.5 s", "12,500/s", "2.70 s", "5.40 s", "8.10 s", "12 ms");
+        assertThat(table).contains("checked: every element of every row had exactly one result (10,000 elements).");
+        // 24.5 s is more than 3 intervals of 5 s: steady, no mark
+        assertThat(table).doesNotContain("*");
+    }
+
+    @Test
+    void aRateMeasuredOverFewerThanThreeCheckpointIntervalsIsMarked() {
+        // 24.5 s is less than 3 intervals of 10 s
+        String table = PipelineTable.render("setup", List.of(row(BenchRow.NO_OP, Delivery.AT_LEAST_ONCE, 25_000, 20)),
+                Duration.ofSeconds(10));
+        assertThat(table).contains(" 25,000*").contains("* measured over less than 3 checkpoint intervals (30.0 s)");
+    }
+
+    @Test
+    void ratiosArePerDeliveryAndOnlyWhereBothRowsRan() {
+        List<RowResult> rows = List.of(
+                row(BenchRow.KAFKA_COPY, Delivery.EXACTLY_ONCE, 80_000, 100),
+                row(BenchRow.KAFKA_COPY, Delivery.AT_LEAST_ONCE, 100_000, 100),
+                row(BenchRow.NO_OP, Delivery.EXACTLY_ONCE, 20_000, 100),
+                row(BenchRow.NO_OP, Delivery.AT_LEAST_ONCE, 30_000, 100),
+                row(BenchRow.EWT, Delivery.EXACTLY_ONCE, 15_000, 100));
+
+        List<String> ratios = PipelineTable.ratios(rows);
+
+        assertThat(ratios).hasSize(2);
+        // 20,000 / 80,000 and 30,000 / 100,000
+        assertThat(ratios.get(0)).startsWith("no-op / Kafka copy:").contains("exactly-once 0.25", "at-least-once 0.30");
+        // 15,000 / 20,000; no at-least-once EWT row ran
+        assertThat(ratios.get(1)).startsWith("EWT tagger / no-op:").contains("exactly-once 0.75").doesNotContain("at-least-once");
+    }
+
+    @Test
+    void withoutTheRowsARatioNeedsThereIsNoRatioLine() {
+        assertThat(PipelineTable.ratios(List.of(row(BenchRow.SUM, Delivery.EXACTLY_ONCE, 1000, 10)))).isEmpty();
+    }
+
+    @Test
+    void latenciesUnderASecondAreInMillisecondsAndMissingOnesSaySo() {
+        assertThat(PipelineTable.millis(999)).isEqualTo("999 ms");
+        assertThat(PipelineTable.millis(1000)).isEqualTo("1.00 s");
+        assertThat(PipelineTable.millis(12_345)).isEqualTo("12.35 s");
+        assertThat(PipelineTable.millis(-1)).isEqualTo("n/a");
+        assertThat(PipelineTable.rate(Double.NaN)).isEqualTo("n/a");
+        assertThat(PipelineTable.rate(14_800.4)).isEqualTo("14,800");
+    }
+}

@@ -1,0 +1,29 @@
+package io.stepwise.tensor;
+
+import org.nd4j.common.config.ND4JClassLoading;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The one place ND4J is started. ND4J remembers, for all its later reflective class loading, the
+ * context class loader of the thread that first touches it. In Flink that is a job's user-code
+ * class loader, which Flink closes when the job ends; every later job in that JVM (a training job
+ * after an inference job on a session cluster, or two tests in one MiniCluster JVM) then fails
+ * with "Trying to access closed classloader". ND4J is on the TaskManager's own class path, so its
+ * own class loader is the right one, and it lives as long as the JVM.
+ */
+public final class Nd4jRuntime {
+
+    static {
+        ND4JClassLoading.setNd4jClassloader(Nd4j.class.getClassLoader());
+        // loads the native libraries (OpenBLAS among them) and sets their thread count
+        Nd4j.getBackend();
+    }
+
+    private Nd4jRuntime() {
+    }
+
+    /** Starts ND4J once per JVM (class initialisation does it); later calls cost nothing. */
+    public static void start() {
+        // the static initialiser above does the work
+    }
+}
