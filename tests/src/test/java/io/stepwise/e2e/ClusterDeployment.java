@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.client.ClientUtils;
@@ -53,6 +54,11 @@ final class ClusterDeployment implements AutoCloseable {
     }
 
     static ClusterDeployment start(Path root) throws Exception {
+        return start(root, UnaryOperator.identity());
+    }
+
+    /** {@link #start(Path)} with the cluster's settings changed by {@code adjust} (slots, Flink options) before it starts. */
+    static ClusterDeployment start(Path root, UnaryOperator<ClusterSettings> adjust) throws Exception {
         root = root.toAbsolutePath();
         // a run killed before its cleanup may have left its processes: they go first
         LocalFlinkCluster.stop(root.resolve("flink"), Duration.ofSeconds(10));
@@ -66,6 +72,7 @@ final class ClusterDeployment implements AutoCloseable {
                     .with("restart-strategy.type", "fixed-delay")
                     .with("restart-strategy.fixed-delay.attempts", "1000")
                     .with("restart-strategy.fixed-delay.delay", "1s");
+            settings = adjust.apply(settings);
             LocalFlinkCluster cluster = LocalFlinkCluster.start(root.resolve("flink"), settings, Duration.ofMinutes(3)).stopWhenThisJvmExits();
             return new ClusterDeployment(root, kafka, cluster);
         } catch (Exception | Error e) {
@@ -74,15 +81,21 @@ final class ClusterDeployment implements AutoCloseable {
         }
     }
 
-    /** Submits the inference job for topics {@code name-in}, {@code name-models}, {@code name-out}; returns once all its tasks run. */
+    /**
+     * Submits the inference job for topics {@code name-in}, {@code name-models}, {@code name-out};
+     * returns once all its tasks run. Checkpoints every 500 ms unless {@code extra} sets
+     * {@code --checkpoint-interval}.
+     */
     String submit(String name, Model model, String... extra) throws Exception {
         Path file = root.resolve(name + "-" + model.name() + "-v" + model.version() + ".stepwise");
         Files.write(file, ModelFile.toBytes(model));
         List<String> args = new ArrayList<>(List.of("run", "infer", "--jobmanager", cluster.restAddress(),
                 "--bootstrap", kafka.bootstrapServers(), "--input-topic", input(name), "--model-topic", name + "-models",
-                "--output-topic", output(name), "--group-id", name, "--model", file.toString(),
-                // short, so that results reach read_committed consumers quickly
-                "--checkpoint-interval", "500ms", "--detached"));
+                "--output-topic", output(name), "--group-id", name, "--model", file.toString(), "--detached"));
+        if (!List.of(extra).contains("--checkpoint-interval")) {
+            // short, so that results reach read_committed consumers quickly
+            args.addAll(List.of("--checkpoint-interval", "500ms"));
+        }
         args.addAll(List.of(extra));
         String out = cli(args);
         Matcher m = SUBMITTED.matcher(out);

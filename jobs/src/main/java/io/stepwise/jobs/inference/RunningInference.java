@@ -95,6 +95,13 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
         alignment = new RecordingAlignment(getRuntimeContext().getListState(RecordingAlignment.STATE));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         metrics = new InferenceMetrics(getMetricGroup(), () -> versions.serving() == null ? 0 : versions.serving().version());
+        // a restored subtask holds the streams of its checkpoint: counted once here (one pass over its
+        // keys), or activeStreams would count only the streams begun since and sink to 0 as the
+        // restored ones end or expire
+        org.apache.flink.runtime.state.KeyedStateBackend<String> backend = getKeyedStateBackend();
+        try (Stream<String> restored = backend.getKeys(STREAM.getName(), VoidNamespace.INSTANCE)) {
+            metrics.activeStreams = restored.count();
+        }
         steps = new StreamSteps(settings, versions, streams, timers, this::setCurrentKey, new StreamSteps.Emitter() {
             @Override
             public void result(KeyedJson result, Long timestamp) {
@@ -270,6 +277,11 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
             }
         }
         flush(FlushCause.FIRST_VERSION);
+    }
+
+    /** The {@code activeStreams} gauge's value. */
+    long activeStreams() {
+        return metrics.activeStreams;
     }
 
     private void deadLetter(SourcedElement in, String reason) {

@@ -106,6 +106,11 @@ class RunningInferenceTest {
         return harness.numKeyedStateEntries();
     }
 
+    /** The operator's {@code activeStreams} gauge. */
+    private long activeStreams() {
+        return ((RunningInference) harness.getOperator()).activeStreams();
+    }
+
     private void send(SourcedElement... es) throws Exception {
         for (SourcedElement e : es) {
             harness.processElement1(new StreamRecord<>(e));
@@ -469,6 +474,25 @@ class RunningInferenceTest {
         all.addAll(results());
         SourcedElement[] everything = {first[0], first[1], first[2], second[0], second[1]};
         assertSameResults(all, unbatchedResults(m, everything));
+    }
+
+    @Test
+    void aRestoredSubtaskCountsTheStreamsItWasGivenAsActive() throws Exception {
+        SumModel m = sum(1, 10, 3);
+        open(unbatched().idleTimeout(IDLE).build(), m);
+        send(value("a", 1, 1), value("b", 1, 2), value("c", 1, 3), end("c", 2));
+        assertThat(activeStreams()).isEqualTo(2);
+        var snapshot = harness.snapshot(1, 5);
+        harness.close();
+
+        harness = harness(unbatched().idleTimeout(IDLE).build(), m);
+        harness.initializeState(snapshot);
+        harness.open();
+        assertThat(activeStreams()).as("the streams restored with their state").isEqualTo(2);
+        send(end("a", 2), value("d", 1, 4));
+        assertThat(activeStreams()).as("a ended, d begun").isEqualTo(2);
+        harness.setProcessingTime(IDLE.toMillis() + 1);
+        assertThat(activeStreams()).as("b and d expired").isZero();
     }
 
     @Test
