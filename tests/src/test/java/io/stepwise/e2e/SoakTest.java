@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The soak test (issue 11, item 6): the inference job on a real broker and a multi-process Flink
- * cluster with RocksDB, for {@code soak.duration} (3 minutes by default, as CI runs it), under stream churn. Some 100,000
+ * cluster with RocksDB, for {@code soak.duration} (30 minutes by default; CI runs 3), under stream churn. Some 100,000
  * distinct streams come and go, four in five abandoned without an end marker, with a short
  * {@code --idle-timeout}; a new model version is announced every few minutes; halfway through, a
  * TaskManager is killed with SIGKILL and a new one started. Throughout, {@link SoakSampler} samples
@@ -67,7 +67,7 @@ class SoakTest {
         }
 
         static Settings fromSystemProperties() {
-            Duration run = duration("soak.duration", Duration.ofMinutes(3));
+            Duration run = duration("soak.duration", Duration.ofMinutes(30));
             return new Settings(run,
                     Double.parseDouble(System.getProperty("soak.streamsPerSecond", "60")),
                     Integer.parseInt(System.getProperty("soak.steadyStreams", "100")),
