@@ -352,14 +352,14 @@ public final class TaggerModel extends Model {
      */
     private final class EmbeddingGates {
         static final long MAX_BYTES = 32L << 20;
-        private volatile float[] table;
+        private volatile GateTable table;
 
-        float[] get() {
-            float[] t = table;
+        GateTable get() {
+            GateTable t = table;
             if (t == null) {
                 int g = 4 * lstmConfig().hiddenSize();
                 int rows = (int) Math.min(words.size(), MAX_BYTES / (4L * g));
-                t = packed().leadingInputGates(embedding.weight().data(), rows, embeddingDim());
+                t = new GateTable(packed().leadingInputGates(embedding.weight().data(), rows, embeddingDim()), rows);
                 table = t;
             }
             return t;
@@ -367,6 +367,14 @@ public final class TaggerModel extends Model {
 
         void invalidate() {
             table = null;
+        }
+    }
+
+    /** {@link EmbeddingGates}' rows: the first {@code count} words' gates, {@code 4H} floats each. */
+    private record GateTable(float[] values, int count) {
+        /** Word {@code id}'s row, or -1 where the word has none (no vocabulary entry, or past the table). */
+        int row(int id) {
+            return id >= 0 && id < count ? id : -1;
         }
     }
 
@@ -438,8 +446,7 @@ public final class TaggerModel extends Model {
         private final float[] scratch = lstm.newScratch();
         private final float[] logits = new float[tags.size()];
         private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
-        private final float[] gates = embeddingGates.get();
-        private final int gateWidth = 4 * lstmConfig().hiddenSize();
+        private final GateTable gates = embeddingGates.get();
 
         @Override
         public Prediction.Tag step(Input input, LstmState state) {
@@ -451,8 +458,9 @@ public final class TaggerModel extends Model {
 
         public Prediction.Tag step(String word, LstmState state) {
             int id = features.write(word, x, 0);
-            if (id >= 0 && (long) id * gateWidth < gates.length) {
-                lstm.step(x, 0, gates, id * gateWidth, embeddingDim(), state, scratch);
+            int row = gates.row(id);
+            if (row >= 0) {
+                lstm.step(x, 0, gates.values(), row * 4 * lstmConfig().hiddenSize(), embeddingDim(), state, scratch);
             } else {
                 lstm.step(x, 0, state, scratch);
             }
@@ -479,8 +487,7 @@ public final class TaggerModel extends Model {
             private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
             private final float[] logits = new float[tags.size()];
             private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
-            private final float[] gates = embeddingGates.get();
-            private final int gateWidth = 4 * lstmConfig().hiddenSize();
+            private final GateTable gates = embeddingGates.get();
             private float[] x = new float[0];
             private int[] gateRows = new int[0];
 
@@ -501,9 +508,9 @@ public final class TaggerModel extends Model {
                         throw new IllegalArgumentException(refusal(inputs[b]));
                     }
                     int id = features.write(token.text(), x, b * in);
-                    gateRows[b] = id >= 0 && (long) id * gateWidth < gates.length ? id : -1;
+                    gateRows[b] = gates.row(id);
                 }
-                lstm.stepBatch(x, gates, gateRows, embeddingDim(), states, n, scratch);
+                lstm.stepBatch(x, gates.values(), gateRows, embeddingDim(), states, n, scratch);
                 int top = lstmConfig().numLayers() - 1;
                 for (int b = 0; b < n; b++) {
                     predictions[b] = head(0, states[b].values(), states[b].hOffset(top), null, 0, logits, pair);
