@@ -3,23 +3,16 @@ package io.stepwise.jobs.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stepwise.model.Model;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.train.SumTrainer;
 import io.stepwise.train.TrainingListener;
 import io.stepwise.wire.Element;
-import io.stepwise.wire.KeyedJson;
-import io.stepwise.wire.ModelAnnouncement;
-import io.stepwise.wire.SourcedElement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class CarryUpdatePolicyTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Two weight sets of the default recipe, of different hidden sizes, served under increasing version numbers. */
     private static SumModel narrow;
@@ -61,34 +53,13 @@ class CarryUpdatePolicyTest {
         return m.withMeta(new ModelMeta("sum", version, m.meta().provenance()));
     }
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, SourcedElement, ModelAnnouncement, KeyedJson> harness;
+    private OperatorHarness harness;
 
     @AfterEach
     void close() throws Exception {
         if (harness != null) {
             harness.close();
         }
-    }
-
-    private void open(ServingSettings settings, Model initial) throws Exception {
-        harness = RunningInferenceTest.harness(settings, initial);
-        harness.open();
-    }
-
-    private void send(String stream, long seq, double v) throws Exception {
-        harness.processElement1(new StreamRecord<>(SourcedElement.of(Element.value(stream, seq, null, v))));
-    }
-
-    private void announce(Model m) throws Exception {
-        harness.processElement2(new StreamRecord<>(RunningInferenceTest.announce(m)));
-    }
-
-    private List<JsonNode> results() throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (KeyedJson k : harness.extractOutputValues()) {
-            out.add(JSON.readTree(k.json()));
-        }
-        return out;
     }
 
     /**
@@ -131,7 +102,7 @@ class CarryUpdatePolicyTest {
 
     @Test
     void swapsAtSeveralTotalsContinueTheSumWithinTheNewVersionsOwnError() throws Exception {
-        open(ServingSettings.builder().batchSize(1).build(), as(narrow, 1));
+        harness = OperatorHarness.open(ServingSettings.builder().batchSize(1).build(), as(narrow, 1));
         SplittableRandom rng = new SplittableRandom(5);
         // the stream: near zero, then drifting up past 4,000, 11,000 and 20,000, then down through about 1,500
         double[][] segments = {segment(rng, 300, 0), segment(rng, 400, 12), segment(rng, 500, 14), segment(rng, 500, 17),
@@ -141,18 +112,18 @@ class CarryUpdatePolicyTest {
         List<Swap> swaps = new ArrayList<>();
         for (int k = 0; k < segments.length; k++) {
             if (k > 0) {
-                List<JsonNode> sofar = results();
+                List<JsonNode> sofar = harness.results();
                 JsonNode before = sofar.get(sofar.size() - 1);
-                announce(next[k - 1]);
+                harness.announce(next[k - 1]);
                 int from = sofar.size();
                 for (double v : segments[k]) {
-                    send("meter", seq++, v);
+                    harness.value("meter", seq++, v);
                 }
-                List<JsonNode> all = results();
+                List<JsonNode> all = harness.results();
                 swaps.add(new Swap(next[k - 1].version(), before, all.subList(from, all.size()), segments[k]));
             } else {
                 for (double v : segments[k]) {
-                    send("meter", seq++, v);
+                    harness.value("meter", seq++, v);
                 }
             }
         }
@@ -188,7 +159,7 @@ class CarryUpdatePolicyTest {
         assertThat(figures.keySet().stream().mapToDouble(Math::abs).max().orElse(0)).isGreaterThan(15_000);
         assertThat(figures.keySet().stream().mapToDouble(Math::abs).min().orElse(1e9)).isLessThan(2_000);
         figures.forEach((total, line) -> System.out.printf("carry at exact %.0f: %s%n", total, line));
-        InferenceMetrics metrics = ((RunningInference) harness.getOperator()).metrics();
+        InferenceMetrics metrics = harness.metrics();
         assertThat(metrics.carried.getCount()).isEqualTo(5);
         assertThat(metrics.carriedFromExact.getCount()).as("every old version still held").isZero();
         assertThat(metrics.stateResets.getCount()).as("hidden sizes 16 and 32 alternate, and no stream starts over").isZero();
@@ -196,17 +167,17 @@ class CarryUpdatePolicyTest {
 
     @Test
     void rewarmUnderTheSameSwapLosesTheTotalWhichIsWhyCarryIsTheDefault() throws Exception {
-        open(ServingSettings.builder().batchSize(1).updatePolicy(UpdatePolicy.REWARM).build(), as(narrow, 1));
+        harness = OperatorHarness.open(ServingSettings.builder().batchSize(1).updatePolicy(UpdatePolicy.REWARM).build(), as(narrow, 1));
         SplittableRandom rng = new SplittableRandom(9);
         long seq = 1;
         for (double v : segment(rng, 500, 15)) {
-            send("meter", seq++, v);
+            harness.value("meter", seq++, v);
         }
-        JsonNode before = results().get(499);
-        announce(as(narrow, 2));
-        send("meter", seq, 10);
+        JsonNode before = harness.results().get(499);
+        harness.announce(as(narrow, 2));
+        harness.value("meter", seq, 10);
 
-        JsonNode after = results().get(500);
+        JsonNode after = harness.results().get(500);
         double exact = before.get("exact").asDouble();
         assertThat(exact).isGreaterThan(5_000);
         // the new version knows only the last 16 elements: it is off by nearly the whole total
@@ -217,18 +188,18 @@ class CarryUpdatePolicyTest {
     @Test
     void whenTheOldVersionIsNoLongerHeldTheExactSumIsCarried() throws Exception {
         // one version kept: when v3 arrives, v2 (which served the stream) is gone, and its reading with it
-        open(ServingSettings.builder().batchSize(1).keptVersions(1).build(), null);
-        announce(as(narrow, 1));
+        harness = OperatorHarness.open(ServingSettings.builder().batchSize(1).keptVersions(1).build(), null);
+        harness.announce(as(narrow, 1));
         SplittableRandom rng = new SplittableRandom(13);
         long seq = 1;
         for (double v : segment(rng, 400, 20)) {
-            send("meter", seq++, v);
+            harness.value("meter", seq++, v);
         }
-        announce(as(wide, 2));
-        announce(as(narrow, 3));
-        send("meter", seq, -5);
+        harness.announce(as(wide, 2));
+        harness.announce(as(narrow, 3));
+        harness.value("meter", seq, -5);
 
-        List<JsonNode> out = results();
+        List<JsonNode> out = harness.results();
         JsonNode before = out.get(399);
         JsonNode after = out.get(400);
         assertThat(after.get("version").asInt()).isEqualTo(3);
@@ -237,21 +208,21 @@ class CarryUpdatePolicyTest {
         // from the exact sum, not from v1's reading of it
         assertThat(Math.abs(after.get("sum").asDouble() - (exact - 5))).isLessThanOrEqualTo(3 * own + 0.05);
         assertThat(after.get("exact").asDouble()).isEqualTo(exact - 5);
-        assertThat(((RunningInference) harness.getOperator()).metrics().carriedFromExact.getCount()).isEqualTo(1);
+        assertThat(harness.metrics().carriedFromExact.getCount()).isEqualTo(1);
     }
 
     @Test
     void taggersKeepPinningUnderCarryBecauseTheyDefineNoCarry() throws Exception {
         var v1 = RunningInferenceTest.tagger(1, 7);
         var v2 = RunningInferenceTest.tagger(2, 99);
-        open(ServingSettings.builder().batchSize(1).updatePolicy(UpdatePolicy.CARRY).build(), v1);
+        harness = OperatorHarness.open(ServingSettings.builder().batchSize(1).updatePolicy(UpdatePolicy.CARRY).build(), v1);
 
-        harness.processElement1(new StreamRecord<>(SourcedElement.of(Element.token("a", 1L, null, "the"))));
-        announce(v2);
-        harness.processElement1(new StreamRecord<>(SourcedElement.of(Element.token("a", 2L, null, "dog"))));
-        harness.processElement1(new StreamRecord<>(SourcedElement.of(Element.token("b", 1L, null, "the"))));
+        harness.element(Element.token("a", 1L, null, "the"));
+        harness.announce(v2);
+        harness.element(Element.token("a", 2L, null, "dog"));
+        harness.element(Element.token("b", 1L, null, "the"));
 
-        assertThat(results()).extracting(r -> r.get("stream").asText() + r.get("seq").asInt() + "@v" + r.get("version").asInt())
+        assertThat(harness.results()).extracting(r -> r.get("stream").asText() + r.get("seq").asInt() + "@v" + r.get("version").asInt())
                 .containsExactly("a1@v1", "a2@v1", "b1@v2");
     }
 }

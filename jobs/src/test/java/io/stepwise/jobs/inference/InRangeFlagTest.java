@@ -3,8 +3,6 @@ package io.stepwise.jobs.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stepwise.model.Model;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.predict.OfflinePredictor;
@@ -12,16 +10,11 @@ import io.stepwise.train.SumEvaluation;
 import io.stepwise.train.SumTrainer;
 import io.stepwise.train.TrainingListener;
 import io.stepwise.wire.Element;
-import io.stepwise.wire.KeyedJson;
-import io.stepwise.wire.ModelAnnouncement;
 import io.stepwise.wire.Result;
-import io.stepwise.wire.SourcedElement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class InRangeFlagTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A model of the default (fitted) recipe, recording no range. */
     private static SumModel model;
@@ -45,30 +37,13 @@ class InRangeFlagTest {
         model = new SumTrainer(o).train(new ModelMeta("sum", 1, Map.of()), TrainingListener.NONE).model();
     }
 
-    private KeyedTwoInputStreamOperatorTestHarness<String, SourcedElement, ModelAnnouncement, KeyedJson> harness;
+    private OperatorHarness harness;
 
     @AfterEach
     void close() throws Exception {
         if (harness != null) {
             harness.close();
         }
-    }
-
-    private void open(ServingSettings settings, Model initial) throws Exception {
-        harness = RunningInferenceTest.harness(settings, initial);
-        harness.open();
-    }
-
-    private void send(String stream, long seq, double v) throws Exception {
-        harness.processElement1(new StreamRecord<>(SourcedElement.of(Element.value(stream, seq, null, v))));
-    }
-
-    private List<JsonNode> results() throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        for (KeyedJson k : harness.extractOutputValues()) {
-            out.add(JSON.readTree(k.json()));
-        }
-        return out;
     }
 
     private static SumModel as(SumModel m, int version) {
@@ -88,7 +63,7 @@ class InRangeFlagTest {
         SumModel m = withRange(model, 1);
         assertThat(m.validRange().validatedMaxLength()).isEqualTo(64);
         double maxTotal = m.validRange().validatedMaxAbsTotal();
-        open(ServingSettings.builder().batchSize(1).build(), m);
+        harness = OperatorHarness.open(ServingSettings.builder().batchSize(1).build(), m);
         // "calm": 100 small values (past the length at 65); "steep": 40 values of 99, past the total
         // once 99 k exceeds the largest total the evaluation met
         List<Element> input = new ArrayList<>();
@@ -99,10 +74,10 @@ class InRangeFlagTest {
             input.add(Element.value("steep", (long) i + 1, null, 99));
         }
         for (Element e : input) {
-            harness.processElement1(new StreamRecord<>(SourcedElement.of(e)));
+            harness.element(e);
         }
 
-        List<JsonNode> out = results();
+        List<JsonNode> out = harness.results();
         for (JsonNode r : out) {
             long position = r.get("seq").asLong();
             double exact = r.get("exact").asDouble();
@@ -112,7 +87,7 @@ class InRangeFlagTest {
         }
         List<JsonNode> flagged = out.stream().filter(r -> !r.get("in_range").asBoolean()).toList();
         assertThat(flagged).extracting(r -> r.get("stream").asText()).contains("calm", "steep");
-        assertThat(((RunningInference) harness.getOperator()).metrics().resultsOutOfRange.getCount())
+        assertThat(harness.metrics().resultsOutOfRange.getCount())
                 .as("the metric counts them").isEqualTo(flagged.size());
         // predict flags the same results
         List<Result> offline = new OfflinePredictor(m).predict(input).results();
@@ -127,11 +102,11 @@ class InRangeFlagTest {
 
     @Test
     void aModelWithoutARecordedRangeFlagsNothing() throws Exception {
-        open(ServingSettings.builder().batchSize(1).build(), as(model, 1));
+        harness = OperatorHarness.open(ServingSettings.builder().batchSize(1).build(), as(model, 1));
         for (int i = 0; i < 5000; i += 50) {
-            send("s", i + 1, 99);
+            harness.value("s", i + 1, 99);
         }
 
-        assertThat(results()).hasSize(100).allSatisfy(r -> assertThat(r.has("in_range")).isFalse());
+        assertThat(harness.results()).hasSize(100).allSatisfy(r -> assertThat(r.has("in_range")).isFalse());
     }
 }
