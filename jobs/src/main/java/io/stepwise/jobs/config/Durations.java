@@ -30,6 +30,9 @@ public final class Durations {
     /** {@code d} as {@link #parse} reads it back, in the largest unit that divides it. */
     public static String format(Duration d) {
         long ms = d.toMillis();
+        if (ms == 0) {
+            return "0ms";
+        }
         if (ms % 86_400_000 == 0) {
             return ms / 86_400_000 + "d";
         }

@@ -24,9 +24,13 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param delivery           EXACTLY_ONCE (transactional sinks, the default) or AT_LEAST_ONCE
  * @param bounded            stop at the offsets current at start (tests, catching up), instead of running on
  * @param partitions         partitions of topics this job creates; they bound the source parallelism
+ * @param bufferTimeout      the longest a record waits in a partly filled network buffer between two operators
  */
 public record KafkaJobSettings(KafkaClient kafka, String groupId, Duration checkpointInterval, DeliveryGuarantee delivery,
-                               boolean bounded, int partitions) implements Serializable {
+                               boolean bounded, int partitions, Duration bufferTimeout) implements Serializable {
+
+    /** See {@link #prepare}; chosen in docs/benchmarks.md ("Network buffers"). */
+    public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
 
     public KafkaJobSettings {
         if (kafka == null) {
@@ -41,15 +45,24 @@ public record KafkaJobSettings(KafkaClient kafka, String groupId, Duration check
         if (partitions < 1) {
             throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
         }
+        if (bufferTimeout == null || bufferTimeout.isNegative()) {
+            throw new IllegalArgumentException("--buffer-timeout must not be negative, got " + bufferTimeout);
+        }
     }
 
     /**
      * Readies {@code env} for a job on these settings: creates the {@code topics} that do not exist
      * yet and checkpoints at the interval, exactly-once, since the Kafka transactions commit with them.
+     *
+     * <p>It also bounds how long a record waits in a network buffer on its way from the source to the
+     * keyed operator. Flink's own bound, 100 ms, is tuned for throughput: below a few thousand
+     * records per second per channel a buffer takes that long to fill, and at-least-once results wait
+     * for it. Under load the buffers fill long before the bound, so a short one costs little.
      */
     public void prepare(StreamExecutionEnvironment env, String... topics) {
         KafkaConnectors.ensureTopics(kafka, new LinkedHashSet<>(List.of(topics)), partitions);
         env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setBufferTimeout(bufferTimeout.toMillis());
     }
 
     /** A transactional-id prefix for a job of {@code role} writing to {@code topic}: unique per job, so no two fence each other. */
@@ -70,6 +83,7 @@ public record KafkaJobSettings(KafkaClient kafka, String groupId, Duration check
         private DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
         private boolean bounded;
         private int partitions = 2;
+        private Duration bufferTimeout = DEFAULT_BUFFER_TIMEOUT;
 
         Builder(String defaultGroupId) {
             this.groupId = defaultGroupId;
@@ -117,6 +131,15 @@ public record KafkaJobSettings(KafkaClient kafka, String groupId, Duration check
             return this;
         }
 
+        public Builder bufferTimeout(Duration d) {
+            bufferTimeout = d;
+            return this;
+        }
+
+        public Duration bufferTimeout() {
+            return bufferTimeout;
+        }
+
         public String groupId() {
             return groupId;
         }
@@ -139,7 +162,7 @@ public record KafkaJobSettings(KafkaClient kafka, String groupId, Duration check
 
         public KafkaJobSettings build() {
             return new KafkaJobSettings(bootstrap == null ? null : new KafkaClient(bootstrap, properties), groupId,
-                    checkpointInterval, delivery, bounded, partitions);
+                    checkpointInterval, delivery, bounded, partitions, bufferTimeout);
         }
     }
 
@@ -161,5 +184,9 @@ public record KafkaJobSettings(KafkaClient kafka, String groupId, Duration check
                     "Write without transactions (lower latency; duplicates possible after a failure).",
                     (b, v) -> b.delivery(DeliveryGuarantee.AT_LEAST_ONCE)),
             JobOption.<Builder>value("--partitions", "N", "Partitions of topics this job creates.", Builder::partitions,
-                    (b, v) -> b.partitions(OptionGroup.positive("--partitions", v))));
+                    (b, v) -> b.partitions(OptionGroup.positive("--partitions", v))),
+            JobOption.<Builder>value("--buffer-timeout", "DURATION",
+                    "Longest a record waits in a partly filled network buffer between operators (0ms: flush every record; "
+                            + "Flink's own default is 100ms).", Builder::bufferTimeout,
+                    (b, v) -> b.bufferTimeout(Durations.parse(v, "--buffer-timeout"))));
 }

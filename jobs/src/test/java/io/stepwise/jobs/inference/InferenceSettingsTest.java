@@ -53,7 +53,8 @@ class InferenceSettingsTest {
         InferenceSettings s = InferenceSettings.parse(with(KAFKA_RUN, "--kafka-config", config.toString(), "--group-id", "g",
                 "--checkpoint-interval", "500ms", "--at-least-once", "--partitions", "3", "--dead-letter-topic", "dlq",
                 "--model-name", "tagger", "--idle-timeout=2m", "--max-pending", "7", "--update-policy", "switch",
-                "--rewarm-window", "5", "--kept-versions", "2", "--batch-size", "64", "--max-batch-delay", "5ms"));
+                "--rewarm-window", "5", "--kept-versions", "2", "--batch-size", "64", "--max-batch-delay", "5ms",
+                "--buffer-timeout", "0ms"));
 
         assertThat(s.kafka().kafka().properties()).containsEntry("security.protocol", "SASL_PLAINTEXT")
                 .containsEntry("sasl.mechanism", "PLAIN").containsKey("sasl.jaas.config");
@@ -63,6 +64,7 @@ class InferenceSettingsTest {
         assertThat(s.kafka().checkpointInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(s.kafka().delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
         assertThat(s.kafka().partitions()).isEqualTo(3);
+        assertThat(s.kafka().bufferTimeout()).as("0: every record flushed at once").isEqualTo(Duration.ZERO);
         assertThat(s.deadLetterTopic()).isEqualTo("dlq");
         assertThat(s.serving()).isEqualTo(new ServingSettings("tagger", Duration.ofMinutes(2), 7, UpdatePolicy.SWITCH, 5, 2, false,
                 64, Duration.ofMillis(5), ModelAdmission.defaults()));
