@@ -29,6 +29,8 @@ final class InferenceRun implements SystemUnderTest {
     private final InferenceSettings settings;
     private final StreamExecutionEnvironment env;
     private final InferenceJobMain.Prepared job;
+    private final String runId;
+    private final StepCostReporter.Counters steps;
     private JobClient client;
 
     InferenceRun(KafkaClient kafka, BenchTopics topics, Model model, int parallelism, Duration checkpointInterval, Delivery delivery,
@@ -43,6 +45,8 @@ final class InferenceRun implements SystemUnderTest {
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(RestOptions.BIND_PORT, "0"); // any free port: a demo or another job may hold 8081
+        this.runId = groupId;
+        this.steps = StepCostReporter.configure(conf, runId);
         this.env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         this.job = InferenceJobMain.prepare(env, settings);
     }
@@ -67,7 +71,13 @@ final class InferenceRun implements SystemUnderTest {
     }
 
     @Override
+    public StepCostReporter.StepCounts stepCounts() {
+        return steps.read();
+    }
+
+    @Override
     public void close() throws Exception {
+        StepCostReporter.release(runId);
         try {
             if (client != null && !client.getJobStatus().get().isGloballyTerminalState()) {
                 client.cancel().get();

@@ -50,9 +50,13 @@ public final class PipelineBenchmark {
             try (ResultReader reader = new ResultReader(settings.kafka(), topics.output, ledger);
                  SystemUnderTest sut = systemUnderTest(row, delivery, topics, prefix)) {
                 sut.start();
+                // the job's step counters where the steady window starts, and where it ends
+                StepCostReporter.StepCounts[] warm = new StepCostReporter.StepCounts[1];
                 try (PhaseProgress bar = new PhaseProgress(err, label + " throughput", settings.elements(), "results")) {
-                    awaitResults(label, ledger, reader, sut, bar, 0);
+                    awaitResults(label, ledger, reader, sut, bar, 0, (long) (settings.elements() * SteadyRate.WARM_UP),
+                            () -> warm[0] = sut.stepCounts());
                 }
+                RowResult.StepCost step = stepCost(row, warm[0], sut.stepCounts());
                 double perSecond = reader.steady().perSecond();
                 double rate = settings.latencyRate() != null ? settings.latencyRate()
                         : Double.isNaN(perSecond) ? settings.elements() : perSecond / 2;
@@ -67,7 +71,7 @@ public final class PipelineBenchmark {
                         bar.message(String.format(Locale.ROOT, "%,d sent, %,d answered", n, ledger.answered() - before));
                     });
                     bar.message("waiting for the last results");
-                    awaitResults(label, ledger, reader, sut, null, before);
+                    awaitResults(label, ledger, reader, sut, null, before, Long.MAX_VALUE, null);
                 }
                 // a duplicate comes after the first result: read on a moment (up to 2 s) before judging
                 Thread.sleep(Math.min(2000, settings.checkpointInterval().toMillis() + 200));
@@ -78,7 +82,7 @@ public final class PipelineBenchmark {
                 }
                 LatencyRecorder latency = reader.latency();
                 return new RowResult(row, delivery, perSecond, reader.steady().windowSeconds(), sent, latency.percentile(50),
-                        latency.percentile(99), latency.max(), reader.written().percentile(50), latency.count(), verdict.expected());
+                        latency.percentile(99), latency.max(), reader.written().percentile(50), latency.count(), verdict.expected(), step);
             }
         }
     }
@@ -93,9 +97,28 @@ public final class PipelineBenchmark {
                 settings.jobOptions(), prefix + "-job", Files.createDirectories(settings.work().resolve(prefix)));
     }
 
-    /** Waits until every element sent has its result; fails when results stop coming or a part has failed. */
-    private void awaitResults(String label, ResultLedger ledger, ResultReader reader, SystemUnderTest sut, PhaseProgress bar, long base)
-            throws Exception {
+    /**
+     * The step's cost per element in the job between the two counts, and alone on batches of the size
+     * the job stepped; null for the Kafka copy, or when the job stepped nothing in between.
+     */
+    private RowResult.StepCost stepCost(BenchRow row, StepCostReporter.StepCounts from, StepCostReporter.StepCounts to) {
+        if (from == null || to == null || to.elements() == from.elements()) {
+            return null;
+        }
+        double batch = to.meanBatchSince(from);
+        // other streams than the rows' (seed + 1), so that the isolated step does not repeat the job's inputs
+        ElementGenerator fresh = new ElementGenerator(settings.streams(), row.content(), words, settings.seed() + 1);
+        double alone = IsolatedStep.nanosPerElement(BenchModels.of(row, words), fresh, Math.max(1, (int) Math.round(batch)));
+        return new RowResult.StepCost(to.nanosPerElementSince(from), batch, alone);
+    }
+
+    /**
+     * Waits until every element sent has its result; fails when results stop coming or a part has
+     * failed. Once {@code markAt} results are in (counted from {@code base}), runs {@code atMark} once.
+     */
+    private void awaitResults(String label, ResultLedger ledger, ResultReader reader, SystemUnderTest sut, PhaseProgress bar, long base,
+                              long markAt, Runnable atMark) throws Exception {
+        boolean marked = atMark == null;
         Duration stall = settings.stallTimeout();
         long last = -1;
         long lastChange = System.nanoTime();
@@ -105,6 +128,10 @@ public final class PipelineBenchmark {
             long answered = ledger.answered();
             if (bar != null) {
                 bar.stepTo(answered - base);
+            }
+            if (!marked && answered - base >= markAt) {
+                atMark.run();
+                marked = true;
             }
             if (answered != last) {
                 last = answered;

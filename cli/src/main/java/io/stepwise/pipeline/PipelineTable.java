@@ -44,6 +44,11 @@ public final class PipelineTable {
         for (String line : ratios(rows)) {
             s.append(line).append('\n');
         }
+        List<String> steps = steps(rows);
+        if (!steps.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "%nthe batched step per element, inside the job and alone:%n"));
+            steps.forEach(line -> s.append(line).append('\n'));
+        }
         long checked = rows.stream().mapToLong(RowResult::checked).sum();
         s.append(String.format(Locale.ROOT, "%nchecked: every element of every row had exactly one result (%,d elements).%n", checked));
         s.append("""
@@ -55,6 +60,9 @@ public final class PipelineTable {
                   independent read_committed consumer, leaving out the elements sent in the phase's first 20%.
                 written p50: from an element's Kafka timestamp to its result being appended to the output topic, before
                   its transaction commits; the rest of the latency is the wait for the commit (the checkpoint interval).
+                in the job: the CPU time of the operator's thread in its batched step (ServedModel.stepBatch) per element
+                  stepped, over the same window as elements/s, with the mean elements per batch; alone: the same call on
+                  batches of that size, in this JVM with nothing in between (its weights stay in the caches).
                 """);
         return s.toString();
     }
@@ -63,6 +71,23 @@ public final class PipelineTable {
     public static String summary(RowResult r) {
         return String.format(Locale.ROOT, "%s %s: %s elements/s; latency at %s/s: p50 %s, p99 %s, max %s", r.row().letter(),
                 r.delivery().label(), rate(r.perSecond()), rate(r.latencyRate()), millis(r.p50()), millis(r.p99()), millis(r.max()));
+    }
+
+    /** One line per row that stepped a model: its step in the job against the same step alone. */
+    static List<String> steps(List<RowResult> rows) {
+        List<String> out = new ArrayList<>();
+        for (RowResult r : rows) {
+            RowResult.StepCost c = r.step();
+            if (c != null) {
+                out.add(String.format(Locale.ROOT, "  %s %-14s in the job %s at %.1f per batch, alone %s: %.2fx", r.row().letter(),
+                        r.delivery().label(), micros(c.inJobNanos()), c.meanBatch(), micros(c.aloneNanos()), c.ratio()));
+            }
+        }
+        return out;
+    }
+
+    static String micros(double nanos) {
+        return String.format(Locale.ROOT, "%.2f us", nanos / 1000);
     }
 
     /** The ratios the targets use, per delivery, where both rows ran. */

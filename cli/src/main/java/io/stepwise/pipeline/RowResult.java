@@ -15,7 +15,21 @@ package io.stepwise.pipeline;
  *                     output topic, before any commit: the rest of {@code p50} is the wait for the commit
  * @param samples      elements whose latency counted (after the phase's warm-up)
  * @param checked      elements checked to have exactly one result (both phases)
+ * @param step         what the step cost inside the job over the same window as {@code perSecond}, and alone;
+ *                     null for the Kafka copy
  */
 public record RowResult(BenchRow row, Delivery delivery, double perSecond, double window, double latencyRate, long p50, long p99, long max,
-                        long writtenP50, int samples, long checked) {
+                        long writtenP50, int samples, long checked, StepCost step) {
+
+    /**
+     * One element's share of the batched step ({@code ServedModel.stepBatch}): timed inside the job
+     * while it worked through the pre-filled topic (after the warm-up), with the mean number of
+     * elements per batched product there, and the same call timed alone in the benchmark's JVM on
+     * batches of that size ({@link IsolatedStep}).
+     */
+    public record StepCost(double inJobNanos, double meanBatch, double aloneNanos) {
+        public double ratio() {
+            return inJobNanos / aloneNanos;
+        }
+    }
 }

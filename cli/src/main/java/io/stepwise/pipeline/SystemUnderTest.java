@@ -9,6 +9,11 @@ interface SystemUnderTest extends AutoCloseable {
     /** Throws if it has failed, so that the benchmark stops instead of waiting for results that will not come. */
     void checkAlive() throws Exception;
 
+    /** The job's step counters now; null for a system without a model (the Kafka copy). */
+    default StepCostReporter.StepCounts stepCounts() {
+        return null;
+    }
+
     @Override
     void close() throws Exception;
 }

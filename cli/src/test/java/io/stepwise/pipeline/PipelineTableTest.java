@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PipelineTableTest {
 
     private static RowResult row(BenchRow row, Delivery d, double perSecond, long p50) {
-        return new RowResult(row, d, perSecond, 24.5, perSecond / 2, p50, p50 * 2, p50 * 3, 12, 1000, 5000);
+        return new RowResult(row, d, perSecond, 24.5, perSecond / 2, p50, p50 * 2, p50 * 3, 12, 1000, 5000, null);
     }
 
     @Test
@@ -60,6 +60,30 @@ class PipelineTableTest {
     @Test
     void withoutTheRowsARatioNeedsThereIsNoRatioLine() {
         assertThat(PipelineTable.ratios(List.of(row(BenchRow.SUM, Delivery.EXACTLY_ONCE, 1000, 10)))).isEmpty();
+    }
+
+    @Test
+    void theStepInTheJobIsSetBesideTheStepAloneForRowsThatStepAModel() {
+        RowResult copy = row(BenchRow.KAFKA_COPY, Delivery.EXACTLY_ONCE, 80_000, 100);
+        RowResult ewt = new RowResult(BenchRow.EWT, Delivery.AT_LEAST_ONCE, 15_000, 24.5, 7500, 20, 40, 60, 12, 1000, 5000,
+                new RowResult.StepCost(3_300, 121.46, 2_200));
+
+        assertThat(PipelineTable.steps(List.of(copy, ewt))).containsExactly(
+                "  d at-least-once  in the job 3.30 us at 121.5 per batch, alone 2.20 us: 1.50x");
+        assertThat(PipelineTable.render("setup", List.of(copy, ewt), Duration.ofSeconds(5)))
+                .contains("the batched step per element, inside the job and alone:");
+        assertThat(PipelineTable.render("setup", List.of(copy), Duration.ofSeconds(5))).doesNotContain("inside the job and alone");
+    }
+
+    @Test
+    void stepCountsGiveTheCostPerElementAndTheMeanBatchBetweenTwoReadings() {
+        StepCostReporter.StepCounts warm = new StepCostReporter.StepCounts(1_000_000, 1_000, 10);
+        StepCostReporter.StepCounts end = new StepCostReporter.StepCounts(4_000_000, 2_500, 22);
+
+        // 3,000,000 ns over 1,500 elements, in 12 products
+        assertThat(end.nanosPerElementSince(warm)).isEqualTo(2000.0);
+        assertThat(end.meanBatchSince(warm)).isEqualTo(125.0);
+        assertThat(warm.nanosPerElementSince(warm)).isNaN();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.stepwise.jobs.inference;
 
+import io.stepwise.lstm.StepClock;
 import io.stepwise.model.StateCarry;
 import io.stepwise.wire.DeadLetter;
 import io.stepwise.wire.Element;
@@ -78,15 +79,23 @@ final class StreamSteps {
     void run(List<Arrival> arrivals, long now) throws Exception {
         List<Arrival> rest = arrivals;
         while (!rest.isEmpty()) {
-            List<Arrival> round = new ArrayList<>(rest.size());
-            List<Arrival> later = new ArrayList<>();
-            Set<String> taken = new HashSet<>();
-            for (Arrival a : rest) {
-                (taken.add(a.stream()) ? round : later).add(a);
-            }
-            step(round, now);
-            rest = later;
+            rest = round(rest, now);
         }
+    }
+
+    /**
+     * Steps the first of {@code arrivals} of every stream, together, and returns the others, in
+     * arrival order: each needs the state its predecessor leaves.
+     */
+    List<Arrival> round(List<Arrival> arrivals, long now) throws Exception {
+        List<Arrival> round = new ArrayList<>(arrivals.size());
+        List<Arrival> later = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        for (Arrival a : arrivals) {
+            (taken.add(a.stream()) ? round : later).add(a);
+        }
+        step(round, now);
+        return later;
     }
 
     /** One round: at most one element per stream. */
@@ -112,9 +121,9 @@ final class StreamSteps {
                 elements[i] = g.get(i).arrival().element().element();
                 states[i] = g.get(i).state();
             }
-            long t0 = System.nanoTime();
+            long t0 = StepClock.threadCpuNanos();
             group.getKey().stepBatch(elements, states, n, results);
-            metrics.stepMicros.update((System.nanoTime() - t0) / 1000 / n);
+            metrics.stepped(n, StepClock.threadCpuNanos() - t0);
             for (int i = 0; i < n; i++) {
                 done.put(g.get(i), results[i]);
             }
