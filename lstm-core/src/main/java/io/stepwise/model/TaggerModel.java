@@ -485,6 +485,7 @@ public final class TaggerModel extends Model {
             private final Features features = new Features();
             private final PackedLstm lstm = packed();
             private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
+            private final boolean oneByOne = lstm.batchesStepOneByOne();
             private final float[] logits = new float[tags.size()];
             private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
             private final GateTable gates = embeddingGates.get();
@@ -493,9 +494,11 @@ public final class TaggerModel extends Model {
 
             @Override
             public void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions) {
-                if (n == 1) {
-                    // one stream: the single step's panel kernel is faster than a product of one row
-                    predictions[0] = single.step(inputs[0], states[0]);
+                if (n == 1 || oneByOne) {
+                    // one stream, or weights that stay in L2 between elements: the single step's panel kernel is faster
+                    for (int b = 0; b < n; b++) {
+                        predictions[b] = single.step(inputs[b], states[b]);
+                    }
                     return;
                 }
                 int in = lstmConfig().inputSize();

@@ -448,6 +448,75 @@ class RunningInferenceTest {
         assertSameResults(out.stream().sorted(byKey).toList(), expected.stream().sorted(byKey).toList());
     }
 
+    /** Eight elements of seven streams, a twice: a full batch of 8 whose second a needs the first's state. */
+    private static final SourcedElement[] ONE_STREAM_TWICE = {value("a", 1, 10), value("b", 1, -4), value("c", 1, 7), value("d", 1, 2),
+        value("a", 2, 20), value("e", 1, 1), value("f", 1, 3), value("g", 1, 5)};
+
+    private static List<String> keys(List<JsonNode> results) {
+        return results.stream().map(r -> r.get("stream").asText() + r.get("seq").asInt()).toList();
+    }
+
+    @Test
+    void aStreamsSecondElementInAFullBatchBeginsTheNextBatchInsteadOfAProductOfItsOwn() throws Exception {
+        SumModel m = sum(1, 6, 3);
+        open(batched(8), m);
+        harness.setProcessingTime(100);
+
+        send(ONE_STREAM_TWICE);
+
+        assertThat(keys(results())).containsExactly("a1", "b1", "c1", "d1", "e1", "f1", "g1");
+        InferenceMetrics metrics = ((RunningInference) harness.getOperator()).metrics();
+        assertThat(metrics.batchesStepped.getCount()).as("one product for the seven streams").isEqualTo(1);
+        // the next batch's bounded wait steps a2
+        harness.setProcessingTime(110);
+        assertThat(keys(results())).endsWith("a2");
+        assertThat(metrics.elementsStepped.getCount()).isEqualTo(8);
+        assertSameResults(results().stream().sorted(java.util.Comparator.comparing(r -> r.get("stream").asText() + r.get("seq").asInt()))
+                        .toList(),
+                unbatchedResults(m, ONE_STREAM_TWICE).stream()
+                        .sorted(java.util.Comparator.comparing(r -> r.get("stream").asText() + r.get("seq").asInt())).toList());
+    }
+
+    @Test
+    void anElementCarriedToTheNextBatchIsSteppedBeforeACheckpointBarrier() throws Exception {
+        open(batched(8), sum(1, 6, 3));
+        harness.setProcessingTime(100);
+        send(ONE_STREAM_TWICE);
+        assertThat(results()).hasSize(7);
+
+        harness.prepareSnapshotPreBarrier(1);
+
+        assertThat(keys(results())).as("nothing waits across the checkpoint").hasSize(8).endsWith("a2");
+    }
+
+    @Test
+    void aBatchBegunAfterAFullOneWaitsItsOwnDelayNotWhatIsLeftOfTheFormersTimer() throws Exception {
+        open(batched(4), sum(1, 6, 3));
+        harness.setProcessingTime(100);
+        send(value("a", 1, 1), value("b", 1, 2), value("c", 1, 3), value("d", 1, 4));
+        assertThat(results()).as("full").hasSize(4);
+
+        harness.setProcessingTime(105);
+        send(value("e", 1, 5));
+        harness.setProcessingTime(110);
+        assertThat(results()).as("the first batch's timer fires, but e has waited 5 ms of 10").hasSize(4);
+        harness.setProcessingTime(115);
+        assertThat(keys(results())).endsWith("e1").hasSize(5);
+    }
+
+    @Test
+    void aFullBatchThatIsMostlyOneStreamsBacklogIsSteppedWhole() throws Exception {
+        open(batched(8), sum(1, 6, 3));
+        SourcedElement[] backlog = new SourcedElement[8];
+        for (int i = 0; i < 8; i++) {
+            backlog[i] = value(i < 6 ? "a" : "b" + i, i + 1, i);
+        }
+
+        send(backlog);
+
+        assertThat(results()).as("without a timer: stepped when full, in six products").hasSize(8);
+    }
+
     @Test
     void noElementWaitsAcrossACheckpointAndARestoreContinuesEveryStream() throws Exception {
         TaggerModel m = tagger(1, 7);
