@@ -124,9 +124,11 @@ public abstract sealed class Model permits TaggerModel, SumModel {
     }
 
     /**
-     * Steps many streams at once, one input each: one matrix product per layer for all of them
-     * ({@link PackedLstm#stepBatch}), so the weights are read once per batch instead of once per
-     * element. Results agree with {@link Stepper} to float rounding. One per thread.
+     * Steps many streams at once, one input each, so the weights come into the caches once per batch
+     * instead of once per element: while they fit in L2 ({@link PackedLstm#batchesStepOneByOne}) one
+     * stream after another with {@link Stepper}'s kernel (the same bits), else one matrix product per
+     * layer for all of them ({@link PackedLstm#stepBatch}; {@link Stepper}'s results to float
+     * rounding). One per thread.
      */
     public abstract BatchStepper newBatchStepper();
 
