@@ -28,12 +28,13 @@ public final class StepCostReporter implements MetricReporter {
     /** The step counters of one run: one of each per parallel instance of the operator. */
     static final class Counters {
         final List<Counter> nanos = new CopyOnWriteArrayList<>();
+        final List<Counter> timed = new CopyOnWriteArrayList<>();
         final List<Counter> elements = new CopyOnWriteArrayList<>();
         final List<Counter> batches = new CopyOnWriteArrayList<>();
 
         /** Their sums over the instances now. */
         StepCounts read() {
-            return new StepCounts(sum(nanos), sum(elements), sum(batches));
+            return new StepCounts(sum(nanos), sum(timed), sum(elements), sum(batches));
         }
 
         private static long sum(List<Counter> cs) {
@@ -41,11 +42,11 @@ public final class StepCostReporter implements MetricReporter {
         }
     }
 
-    /** The step's totals at one moment: time in the step (ns), elements stepped, batched products. */
-    record StepCounts(long nanos, long elements, long batches) {
-        /** From {@code earlier} to this: ns per element, and elements per product. */
+    /** The step's totals at one moment: CPU time in the timed batches (ns) and their elements, all elements stepped, batches. */
+    record StepCounts(long nanos, long timed, long elements, long batches) {
+        /** From {@code earlier} to this: ns per element, and elements per batch. */
         double nanosPerElementSince(StepCounts earlier) {
-            long e = elements - earlier.elements;
+            long e = timed - earlier.timed;
             return e == 0 ? Double.NaN : (double) (nanos - earlier.nanos) / e;
         }
 
@@ -86,6 +87,7 @@ public final class StepCostReporter implements MetricReporter {
         }
         switch (name) {
             case InferenceMetrics.STEP_NANOS -> target.nanos.add(c);
+            case InferenceMetrics.ELEMENTS_TIMED -> target.timed.add(c);
             case InferenceMetrics.ELEMENTS_STEPPED -> target.elements.add(c);
             case InferenceMetrics.BATCHES_STEPPED -> target.batches.add(c);
             default -> {

@@ -77,10 +77,10 @@ class PipelineTableTest {
 
     @Test
     void stepCountsGiveTheCostPerElementAndTheMeanBatchBetweenTwoReadings() {
-        StepCostReporter.StepCounts warm = new StepCostReporter.StepCounts(1_000_000, 1_000, 10);
-        StepCostReporter.StepCounts end = new StepCostReporter.StepCounts(4_000_000, 2_500, 22);
+        StepCostReporter.StepCounts warm = new StepCostReporter.StepCounts(1_000_000, 900, 1_000, 10);
+        StepCostReporter.StepCounts end = new StepCostReporter.StepCounts(4_000_000, 2_400, 2_500, 22);
 
-        // 3,000,000 ns over 1,500 elements, in 12 products
+        // 3,000,000 ns over the 1,500 elements timed; 1,500 elements stepped in 12 batches
         assertThat(end.nanosPerElementSince(warm)).isEqualTo(2000.0);
         assertThat(end.meanBatchSince(warm)).isEqualTo(125.0);
         assertThat(warm.nanosPerElementSince(warm)).isNaN();

@@ -505,6 +505,28 @@ class RunningInferenceTest {
     }
 
     @Test
+    void everyBatchOfSixteenOrMoreIsTimedAndSmallerOnesOneInSixteen() throws Exception {
+        open(unbatched().build(), sum(1, 6, 3));
+        for (int i = 1; i <= 32; i++) {
+            send(value("s" + i, 1, i));
+        }
+        InferenceMetrics metrics = ((RunningInference) harness.getOperator()).metrics();
+        assertThat(metrics.elementsStepped.getCount()).isEqualTo(32);
+        assertThat(metrics.batchesStepped.getCount()).isEqualTo(32);
+        assertThat(metrics.elementsTimed.getCount()).as("batches of one: the 16th and the 32nd").isEqualTo(2);
+
+        harness.close();
+        open(batched(16), sum(1, 6, 3));
+        for (int i = 1; i <= 32; i++) {
+            send(value("s" + i, 1, i));
+        }
+        metrics = ((RunningInference) harness.getOperator()).metrics();
+        assertThat(metrics.batchesStepped.getCount()).isEqualTo(2);
+        assertThat(metrics.elementsTimed.getCount()).as("both full batches").isEqualTo(32);
+        assertThat(metrics.stepNanos.getCount()).isPositive();
+    }
+
+    @Test
     void aFullBatchThatIsMostlyOneStreamsBacklogIsSteppedWhole() throws Exception {
         open(batched(8), sum(1, 6, 3));
         SourcedElement[] backlog = new SourcedElement[8];
