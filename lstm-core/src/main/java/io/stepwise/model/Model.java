@@ -130,7 +130,27 @@ public abstract sealed class Model permits TaggerModel, SumModel {
      * layer for all of them ({@link PackedLstm#stepBatch}; {@link Stepper}'s results to float
      * rounding). One per thread.
      */
-    public abstract BatchStepper newBatchStepper();
+    public final BatchStepper newBatchStepper() {
+        Stepper single = newStepper();
+        BatchStepper product = packed().batchesStepOneByOne() ? null : newProductStepper();
+        return (inputs, states, n, predictions) -> {
+            if (product == null || n == 1) {
+                // one stream, or weights that stay in L2 between elements: the single step's panel kernel is faster
+                for (int b = 0; b < n; b++) {
+                    predictions[b] = single.step(inputs[b], states[b]);
+                }
+            } else {
+                product.step(inputs, states, n, predictions);
+            }
+        };
+    }
+
+    /**
+     * The batched step as one matrix product per layer for all streams ({@link PackedLstm#stepBatch}),
+     * whatever the model's size: what {@link #newBatchStepper} takes for layers that outgrow L2, and
+     * what reference checks compare with {@link Stepper}. One per thread.
+     */
+    public abstract BatchStepper newProductStepper();
 
     /** The batched step of many streams. */
     public interface BatchStepper {

@@ -190,24 +190,15 @@ public final class SumModel extends Model {
     }
 
     @Override
-    public BatchStepper newBatchStepper() {
+    public BatchStepper newProductStepper() {
         return new BatchStepper() {
-            private final Stepper single = new Stepper();
             private final PackedLstm lstm = packed();
             private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
-            private final boolean oneByOne = lstm.batchesStepOneByOne();
             private final float[] y = new float[1];
             private float[] x = new float[0];
 
             @Override
             public void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions) {
-                if (n == 1 || oneByOne) {
-                    // one stream, or weights that stay in L2 between elements: the single step's panel kernel is faster
-                    for (int b = 0; b < n; b++) {
-                        predictions[b] = single.step(inputs[b], states[b]);
-                    }
-                    return;
-                }
                 if (x.length < n) {
                     x = new float[n];
                 }

@@ -479,13 +479,11 @@ public final class TaggerModel extends Model {
     }
 
     @Override
-    public BatchStepper newBatchStepper() {
+    public BatchStepper newProductStepper() {
         return new BatchStepper() {
-            private final Stepper single = new Stepper();
             private final Features features = new Features();
             private final PackedLstm lstm = packed();
             private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
-            private final boolean oneByOne = lstm.batchesStepOneByOne();
             private final float[] logits = new float[tags.size()];
             private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
             private final GateTable gates = embeddingGates.get();
@@ -494,13 +492,6 @@ public final class TaggerModel extends Model {
 
             @Override
             public void step(Input[] inputs, LstmState[] states, int n, Prediction[] predictions) {
-                if (n == 1 || oneByOne) {
-                    // one stream, or weights that stay in L2 between elements: the single step's panel kernel is faster
-                    for (int b = 0; b < n; b++) {
-                        predictions[b] = single.step(inputs[b], states[b]);
-                    }
-                    return;
-                }
                 int in = lstmConfig().inputSize();
                 if (x.length < n * in) {
                     x = new float[n * in];

@@ -346,37 +346,10 @@ public final class FixtureCheck {
         compare(name + " stepwise", "head 0 log-probs (Stepper)", toArray(stepperHead0), flatten(logProbs.get(0)), FORWARD_TOL, false);
         compareHeads(name + " stepwise", model, hs, logProbs);
 
-        // all streams stepped together, each ending when its sentence does
-        Model.BatchStepper together = model.newBatchStepper();
-        LstmState[] states = new LstmState[batch];
-        for (int b = 0; b < batch; b++) {
-            states[b] = LstmState.zeros(model.lstmConfig());
-            hs[b] = new float[words[b].length][];
-        }
-        for (int t = 0; ; t++) {
-            List<Integer> live = new ArrayList<>();
-            for (int b = 0; b < batch; b++) {
-                if (t < words[b].length) {
-                    live.add(b);
-                }
-            }
-            if (live.isEmpty()) {
-                break;
-            }
-            int n = live.size();
-            Input[] inputs = new Input[n];
-            LstmState[] st = new LstmState[n];
-            for (int i = 0; i < n; i++) {
-                inputs[i] = Input.token(words[live.get(i)][t]);
-                st[i] = states[live.get(i)];
-            }
-            together.step(inputs, st, n, new Prediction[n]);
-            for (int i = 0; i < n; i++) {
-                LstmState s = states[live.get(i)];
-                hs[live.get(i)][t] = java.util.Arrays.copyOfRange(s.values(), s.hOffset(top), s.hOffset(top) + h);
-            }
-        }
-        compareHeads(name + " batched steps", model, hs, logProbs);
+        // all streams stepped together, each ending when its sentence does: as the job steps them, and
+        // as one product per layer (what larger models take)
+        compareHeads(name + " batched steps", model, stepTogether(model, model.newBatchStepper(), words), logProbs);
+        compareHeads(name + " batched product", model, stepTogether(model, model.newProductStepper(), words), logProbs);
 
         // offline: each word's tag at once and its final tag, with their probabilities
         List<List<Input>> tokens = new ArrayList<>();
@@ -596,5 +569,42 @@ public final class FixtureCheck {
     private void compareScalar(String caseName, String quantity, double mine, double ref, double relTol) {
         double d = Math.abs(mine - ref);
         results.add(new Result(caseName, quantity, d, d <= relTol * Math.max(1, Math.abs(ref))));
+    }
+
+    /** Each sentence's top hidden states, {@code [b][t][H]}, with every sentence stepped by {@code together} while it lasts. */
+    private static float[][][] stepTogether(TaggerModel model, Model.BatchStepper together, String[][] words) {
+        int batch = words.length;
+        int h = model.lstmConfig().hiddenSize();
+        int top = model.lstmConfig().numLayers() - 1;
+        float[][][] hs = new float[batch][][];
+        LstmState[] states = new LstmState[batch];
+        for (int b = 0; b < batch; b++) {
+            states[b] = LstmState.zeros(model.lstmConfig());
+            hs[b] = new float[words[b].length][];
+        }
+        for (int t = 0; ; t++) {
+            List<Integer> live = new ArrayList<>();
+            for (int b = 0; b < batch; b++) {
+                if (t < words[b].length) {
+                    live.add(b);
+                }
+            }
+            if (live.isEmpty()) {
+                break;
+            }
+            int n = live.size();
+            Input[] inputs = new Input[n];
+            LstmState[] st = new LstmState[n];
+            for (int i = 0; i < n; i++) {
+                inputs[i] = Input.token(words[live.get(i)][t]);
+                st[i] = states[live.get(i)];
+            }
+            together.step(inputs, st, n, new Prediction[n]);
+            for (int i = 0; i < n; i++) {
+                LstmState s = states[live.get(i)];
+                hs[live.get(i)][t] = java.util.Arrays.copyOfRange(s.values(), s.hOffset(top), s.hOffset(top) + h);
+            }
+        }
+        return hs;
     }
 }

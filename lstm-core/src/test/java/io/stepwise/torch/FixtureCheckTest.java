@@ -81,6 +81,7 @@ class FixtureCheckTest {
             String head = "head " + d + " log-probs";
             assertThat(results).anyMatch(r -> r.caseName().equals(c + " stepwise") && r.quantity().equals(head));
             assertThat(results).anyMatch(r -> r.caseName().equals(c + " batched steps") && r.quantity().equals(head));
+            assertThat(results).anyMatch(r -> r.caseName().equals(c + " batched product") && r.quantity().equals(head));
             String best = "head " + d + " best tags";
             assertThat(results).anyMatch(r -> r.caseName().equals(c + " training pass") && r.quantity().equals(best));
             assertThat(results).anyMatch(r -> r.caseName().equals(c + " training pass") && r.quantity().equals(head));
