@@ -6,7 +6,6 @@ import io.stepwise.lstm.StepClock;
 import io.stepwise.model.Model;
 import io.stepwise.wire.Element;
 import io.stepwise.wire.Result;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -51,7 +50,7 @@ final class IsolatedStep {
         while (System.nanoTime() - start < WARM_UP_NANOS) {
             served.stepBatch(elements[next++ % BATCHES], states, batch, results);
         }
-        List<Double> rounds = new ArrayList<>();
+        double[] rounds = new double[ROUNDS];
         for (int r = 0; r < ROUNDS; r++) {
             long wall = System.nanoTime();
             long cpu = StepClock.threadCpuNanos();
@@ -60,10 +59,9 @@ final class IsolatedStep {
                 served.stepBatch(elements[next++ % BATCHES], states, batch, results);
                 steps++;
             } while (System.nanoTime() - wall < ROUND_NANOS);
-            rounds.add((double) (StepClock.threadCpuNanos() - cpu) / (steps * batch));
+            rounds[r] = (double) (StepClock.threadCpuNanos() - cpu) / (steps * batch);
         }
-        double[] sorted = rounds.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        Arrays.sort(rounds);
+        return rounds[ROUNDS / 2];
     }
 }

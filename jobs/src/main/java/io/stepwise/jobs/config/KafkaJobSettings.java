@@ -29,7 +29,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 public record KafkaJobSettings(KafkaClient kafka, String groupId, Duration checkpointInterval, DeliveryGuarantee delivery,
                                boolean bounded, int partitions, Duration bufferTimeout) implements Serializable {
 
-    /** See {@link #prepare}; chosen in docs/benchmarks.md ("Network buffers"). */
+    /** See {@link #prepare}; measured against 1 ms and 100 ms in docs/benchmarks.md ("After: ..."). */
     public static final Duration DEFAULT_BUFFER_TIMEOUT = Duration.ofMillis(5);
 
     public KafkaJobSettings {
