@@ -107,6 +107,31 @@ final class Trend {
     }
 
     /**
+     * The series' running peak: at each sample, the largest value of the {@code cycle} seconds up to
+     * it (NaN samples left out). A figure that saw-tooths with a known period, such as the size of
+     * an incremental RocksDB checkpoint between two compactions, is judged on its peaks: the
+     * medians of spans shorter than its period follow the tooth's phase, not its level, while a
+     * leak raises every peak.
+     */
+    static double[][] peaks(double[] t, double[] y, double cycle) {
+        double[] out = new double[y.length];
+        int start = 0;
+        for (int i = 0; i < y.length; i++) {
+            while (t[start] < t[i] - cycle) {
+                start++;
+            }
+            double peak = Double.NaN;
+            for (int j = start; j <= i; j++) {
+                if (!Double.isNaN(y[j]) && !(y[j] <= peak)) {
+                    peak = y[j];
+                }
+            }
+            out[i] = peak;
+        }
+        return new double[][]{t, out};
+    }
+
+    /**
      * The verdict on a step between two windows of one figure (before and after a restart): the
      * level after may exceed the level before by at most the tolerance. A figure that levels off in
      * each window but comes back from a restart higher (state that no longer expires, a TaskManager

@@ -74,6 +74,47 @@ class TrendTest {
         assertThat(v.levels()).as(v.describe()).isTrue();
     }
 
+    /**
+     * A checkpoint size as RocksDB makes it: one more level-0 file per checkpoint (every 5 s) for
+     * four checkpoints, then a compaction back to the bottom, sampled every 2 s; {@code phase}
+     * shifts the tooth, {@code leak} is the rise over the soak test's one-minute window (48-104 s).
+     */
+    private static double[][] sawtooth(int phase, double leak) {
+        int n = 120;
+        double[] t = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = 0.1 + 2 * i;
+            int filesSinceCompaction = (int) (((t[i] + phase) % 20) / 5);
+            y[i] = (310_000 + 105_000 * filesSinceCompaction) * (1 + leak * Math.max(0, t[i] - 48) / 56);
+        }
+        return new double[][]{t, y};
+    }
+
+    @Test
+    void aSawtoothLongerThanASpanIsJudgedOnItsPeaks() {
+        boolean mediansMisjudgedAPhase = false;
+        for (int phase = 0; phase < 20; phase++) {
+            double[][] flat = sawtooth(phase, 0);
+            mediansMisjudgedAPhase |= !verdict(flat, 48, 104).levels();
+            Trend.Verdict v = verdict(Trend.peaks(flat[0], flat[1], 25), 48, 104);
+            assertThat(v.levels()).as("phase %d: %s", phase, v.describe()).isTrue();
+            assertThat(v.mean()).isEqualTo(625_000);
+
+            double[][] leaking = sawtooth(phase, 0.4);
+            Trend.Verdict l = verdict(Trend.peaks(leaking[0], leaking[1], 25), 48, 104);
+            assertThat(l.levels()).as("phase %d, leaking: %s", phase, l.describe()).isFalse();
+        }
+        assertThat(mediansMisjudgedAPhase).as("the spans' medians alone, on some phase of a flat tooth").isTrue();
+    }
+
+    @Test
+    void peaksLeaveOutWhatWasNotMeasured() {
+        double[][] p = Trend.peaks(new double[]{0, 1, 2, 3}, new double[]{Double.NaN, 5, Double.NaN, 4}, 1.5);
+        assertThat(p[1][0]).isNaN();
+        assertThat(p[1]).containsExactly(new double[]{Double.NaN, 5, 5, 4}, within(0.0));
+    }
+
     @Test
     void aFallingFigureLevelsOff() {
         // only growth is a leak: state shrinking after load drops is fine
