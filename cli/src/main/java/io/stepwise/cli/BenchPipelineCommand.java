@@ -42,16 +42,17 @@ import picocli.CommandLine.Spec;
         description = {
             "Rows: a, a plain Kafka copy of the records; b, the inference job with a",
             "no-op model; c, the tutorial's tagger; d, an EWT-size tagger; e, the sum",
-            "model (random weights). For each row and delivery it fills a topic with",
+            "model; f, the streaming tagger that `train tagger --conllu` trains (character",
+            "features, delay 2; random weights throughout). For each row and delivery it fills a topic with",
             "--elements elements of --streams interleaved streams and measures the",
             "steady elements/s through it; then it sends new elements at a fixed rate",
             "and measures the latency from an element's Kafka timestamp to its result",
             "being readable by a read_committed consumer. Every element must get exactly",
-            "one result, or the benchmark fails.",
+            "one result (row f: one tag at once and one final tag), or the benchmark fails.",
             "Options after -- go to the inference job, as `stepwise run infer` takes",
             "them, e.g. -- --idle-timeout 1h.",
             "Without --bootstrap it starts a Kafka broker in this JVM. A row takes about",
-            "two minutes at the defaults on 2 cores, all ten about 20; --only and",
+            "two minutes at the defaults on 2 cores, all twelve about 24; --only and",
             "--delivery choose fewer.",
             ""})
 final class BenchPipelineCommand implements Callable<Integer> {
@@ -100,7 +101,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             description = "How long the latency phase sends; its first 20%% are the warm-up (default: ${DEFAULT-VALUE}).")
     String latencyDuration;
 
-    @Option(names = "--only", paramLabel = "ROWS", defaultValue = "a,b,c,d,e",
+    @Option(names = "--only", paramLabel = "ROWS", defaultValue = "a,b,c,d,e,f",
             description = "Rows to run, by letter (default: ${DEFAULT-VALUE}).")
     String only;
 

@@ -40,6 +40,8 @@ public final class ElementGenerator {
     private final long[] seq;
     /** Elements left in each stream's current sentence; 0: its end marker is next. */
     private final int[] left;
+    /** Whether a stream's current sentence has had a word. */
+    private final boolean[] begun;
 
     public ElementGenerator(int streams, Content content, ZipfWords words, long seed) {
         if (streams < 1) {
@@ -51,6 +53,7 @@ public final class ElementGenerator {
         this.streamNames = new String[streams];
         this.seq = new long[streams];
         this.left = new int[streams];
+        this.begun = new boolean[streams];
         for (int s = 0; s < streams; s++) {
             streamNames[s] = content.streamPrefix + s;
             left[s] = sentenceLength();
@@ -63,12 +66,31 @@ public final class ElementGenerator {
         long n = ++seq[s];
         if (left[s] == 0) {
             left[s] = sentenceLength();
+            begun[s] = false;
             return Element.endOf(streamNames[s], n, ts);
         }
         left[s]--;
+        begun[s] = true;
         return content == Content.TOKENS
                 ? Element.token(streamNames[s], n, ts, words.draw(rng))
                 : Element.value(streamNames[s], n, ts, rng.nextInt(201) - 100);
+    }
+
+    /**
+     * The end markers of every sentence begun and not ended, in stream order; those streams then
+     * begin new sentences. A tagger with decoding delay gives the last words of a sentence their
+     * final tags only at its end marker, so a phase that stops mid-sentence ends its sentences.
+     */
+    public List<Element> endOpenSentences(long ts) {
+        List<Element> ends = new ArrayList<>();
+        for (int s = 0; s < streamNames.length; s++) {
+            if (begun[s]) {
+                ends.add(Element.endOf(streamNames[s], ++seq[s], ts));
+                begun[s] = false;
+                left[s] = sentenceLength();
+            }
+        }
+        return ends;
     }
 
     private int sentenceLength() {

@@ -81,9 +81,20 @@ final class ElementProducer implements AutoCloseable {
         return total / (Math.max(System.nanoTime() - start, duration.toNanos()) / 1e9);
     }
 
+    /** Ends every sentence begun (see {@link ElementGenerator#endOpenSentences}) and waits until Kafka has them. */
+    void endOpenSentences() {
+        for (Element e : generator.endOpenSentences(System.currentTimeMillis())) {
+            send(e);
+        }
+        flush();
+    }
+
     private void sendNext() {
-        long ts = System.currentTimeMillis();
-        Element e = generator.next(ts);
+        send(generator.next(System.currentTimeMillis()));
+    }
+
+    private void send(Element e) {
+        long ts = e.ts();
         if (e.end()) {
             endMarkers++;
         } else {

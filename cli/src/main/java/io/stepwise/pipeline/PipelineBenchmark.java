@@ -39,12 +39,15 @@ public final class PipelineBenchmark {
         String name = row.letter() + "-" + delivery.label();
         String label = row.letter() + " " + delivery.label();
         String prefix = "bench-" + runId + "-" + name;
-        ResultLedger ledger = new ResultLedger();
+        ResultLedger ledger = row.tagsAtOnce() ? ResultLedger.withTagsAtOnce() : new ResultLedger();
         ElementGenerator generator = new ElementGenerator(settings.streams(), row.content(), words, settings.seed());
         try (BenchTopics topics = new BenchTopics(settings.kafka(), prefix, settings.parallelism());
              ElementProducer producer = new ElementProducer(settings.kafka(), topics.input, generator, ledger)) {
             try (PhaseProgress bar = new PhaseProgress(err, label + " fill", settings.elements(), "elements")) {
                 producer.fill(settings.elements(), bar::stepTo);
+                if (row.tagsAtOnce()) {
+                    producer.endOpenSentences();
+                }
                 bar.stepTo(producer.elements());
             }
             try (ResultReader reader = new ResultReader(settings.kafka(), topics.output, ledger);
@@ -70,6 +73,9 @@ public final class PipelineBenchmark {
                         bar.stepTo((System.currentTimeMillis() - phaseStart) / 1000);
                         bar.message(String.format(Locale.ROOT, "%,d sent, %,d answered", n, ledger.answered() - before));
                     });
+                    if (row.tagsAtOnce()) {
+                        producer.endOpenSentences();
+                    }
                     bar.message("waiting for the last results");
                     awaitResults(label, ledger, reader, sut, null, before, Long.MAX_VALUE, null);
                 }

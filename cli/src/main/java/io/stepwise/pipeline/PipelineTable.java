@@ -50,14 +50,17 @@ public final class PipelineTable {
             steps.forEach(line -> s.append(line).append('\n'));
         }
         long checked = rows.stream().mapToLong(RowResult::checked).sum();
-        s.append(String.format(Locale.ROOT, "%nchecked: every element of every row had exactly one result (%,d elements).%n", checked));
+        boolean delayed = rows.stream().anyMatch(r -> r.row().tagsAtOnce());
+        s.append(String.format(Locale.ROOT, "%nchecked: every element of every row had exactly one result%s (%,d elements).%n",
+                delayed ? ", and every word of row f one tag at once besides" : "", checked));
         s.append("""
                 elements/s: results written per second while working through the pre-filled topic, from the result at the
                   20% mark to the last one, timed by the broker's append times (the first 20% are the warm-up); window: how
                   long that took.
                 latency at: the rate of the second phase, which sends new elements at a fixed pace (by default half of
                   the row's elements/s); p50/p99/max: from an element's Kafka timestamp to its result being read by an
-                  independent read_committed consumer, leaving out the elements sent in the phase's first 20%.
+                  independent read_committed consumer, leaving out the elements sent in the phase's first 20%. Row f
+                  (delay 2): to its tag at once; its final tag waits for two more words of the stream, as the load sends them.
                 written p50: from an element's Kafka timestamp to its result being appended to the output topic, before
                   its transaction commits; the rest of the latency is the wait for the commit (the checkpoint interval).
                 in the job: the CPU time of the operator's thread in its batched step (ServedModel.stepBatch) per element
@@ -95,6 +98,8 @@ public final class PipelineTable {
         List<String> out = new ArrayList<>();
         out.add(ratioLine("no-op / Kafka copy", "the pipeline's share of what Kafka alone moves", rows, BenchRow.NO_OP, BenchRow.KAFKA_COPY));
         out.add(ratioLine("EWT tagger / no-op", "what the EWT-size model leaves of the pipeline's ceiling", rows, BenchRow.EWT, BenchRow.NO_OP));
+        out.add(ratioLine("streaming / EWT", "what character features and two results per word cost beside it", rows,
+                BenchRow.STREAMING, BenchRow.EWT));
         out.removeIf(String::isEmpty);
         return out;
     }

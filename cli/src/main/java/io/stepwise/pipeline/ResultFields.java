@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The fields of an output record the benchmark reads: which element it answers ({@code stream},
  * {@code seq}), when that element was sent ({@code ts}), and whether it is an end marker (the Kafka
- * copy copies those too; the job answers them with nothing).
+ * copy copies those too; the job answers them with nothing), and whether it is a delayed tagger's
+ * tag at once ({@code "final":false}, its final tag following).
  *
  * <p>The reader shares the machine with what it measures, and a JSON parser's set-up costs more
  * than the few fields it needs (2-4 us a record on the 2-core development machine, a tenth of its
@@ -17,13 +18,20 @@ import java.nio.charset.StandardCharsets;
  * {@code {"stream":"…","seq":N,"ts":N}, so that prefix is read directly; anything else goes
  * through Jackson's streaming parser.
  */
-public record ResultFields(String stream, long seq, long ts, boolean end) {
+public record ResultFields(String stream, long seq, long ts, boolean end, boolean atOnce) {
+
+    /** The fields of a final result or a copied element. */
+    public ResultFields(String stream, long seq, long ts, boolean end) {
+        this(stream, seq, ts, end, false);
+    }
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] STREAM = ascii("{\"stream\":\"");
     private static final byte[] SEQ = ascii("\",\"seq\":");
     private static final byte[] TS = ascii(",\"ts\":");
     private static final byte[] END = ascii(",\"end\":true");
+    /** Inside a JSON string a quote is escaped, so these bytes can only be the field itself. */
+    private static final byte[] AT_ONCE = ascii(",\"final\":false");
 
     public static ResultFields parse(byte[] json) {
         ResultFields f = prefix(json);
@@ -65,7 +73,7 @@ public record ResultFields(String stream, long seq, long ts, boolean end) {
         if (i == tsStart || i >= b.length || (b[i] != ',' && b[i] != '}')) {
             return null;
         }
-        return new ResultFields(stream, seq, ts, at(b, i, END));
+        return new ResultFields(stream, seq, ts, at(b, i, END), contains(b, i, AT_ONCE));
     }
 
     private static boolean at(byte[] b, int i, byte[] expected) {
@@ -80,6 +88,15 @@ public record ResultFields(String stream, long seq, long ts, boolean end) {
         return true;
     }
 
+    private static boolean contains(byte[] b, int from, byte[] expected) {
+        for (int i = from; i + expected.length <= b.length; i++) {
+            if (b[i] == expected[0] && at(b, i, expected)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
@@ -89,6 +106,7 @@ public record ResultFields(String stream, long seq, long ts, boolean end) {
         long seq = -1;
         long ts = -1;
         boolean end = false;
+        boolean atOnce = false;
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a JSON object");
@@ -101,6 +119,7 @@ public record ResultFields(String stream, long seq, long ts, boolean end) {
                     case "seq" -> seq = p.getValueAsLong(-1);
                     case "ts" -> ts = p.getValueAsLong(-1);
                     case "end" -> end = v == JsonToken.VALUE_TRUE;
+                    case "final" -> atOnce = v == JsonToken.VALUE_FALSE;
                     default -> p.skipChildren();
                 }
             }
@@ -110,6 +129,6 @@ public record ResultFields(String stream, long seq, long ts, boolean end) {
         if (stream == null || seq < 0 || ts < 0) {
             throw new IllegalArgumentException("an output record without stream, seq or ts: " + new String(json, StandardCharsets.UTF_8));
         }
-        return new ResultFields(stream, seq, ts, end);
+        return new ResultFields(stream, seq, ts, end, atOnce);
     }
 }

@@ -18,7 +18,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Each result goes to the ledger (the exactly-one check); results of the pre-filled elements give
  * their append times to the {@link SteadyRate}; results of elements sent in the latency phase,
  * after its warm-up, give their latency: the time this reader got them minus the element's send
- * time ({@code ts}).
+ * time ({@code ts}). A delayed tagger's latency is that of its tag at once, the first answer a
+ * consumer can read; its final tag waits for the next words of the stream, which the load's pace
+ * decides, and counts in the rate (one final tag per element).
  */
 final class ResultReader implements AutoCloseable {
 
@@ -93,10 +95,10 @@ final class ResultReader implements AutoCloseable {
             throw new IllegalStateException("the output topic " + r.topic() + " stamps records with " + r.timestampType()
                     + ", not LogAppendTime; the benchmark times results by their append times");
         }
-        ledger.record(f.stream(), f.seq());
-        if (f.ts() < latencyPhaseFrom) {
+        ledger.record(f.stream(), f.seq(), f.atOnce());
+        if (!f.atOnce() && f.ts() < latencyPhaseFrom) {
             steady.add(r.timestamp());
-        } else if (f.ts() >= latencyCountFrom) {
+        } else if (f.atOnce() == ledger.tagsAtOnce() && f.ts() >= latencyCountFrom) {
             latency.add(readAt - f.ts());
             written.add(r.timestamp() - f.ts());
         }

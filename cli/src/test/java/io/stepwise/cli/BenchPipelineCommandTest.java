@@ -61,6 +61,21 @@ class BenchPipelineCommandTest {
     }
 
     @Test
+    void theStreamingTaggersRowChecksATagAtOnceAndAFinalTagForEveryWord() {
+        // both phases stop mid-sentence: the last words of each stream get their final tags only
+        // because the benchmark then ends the open sentences
+        Run r = run("bench", "pipeline", "--elements", "2000", "--streams", "50", "--only", "f", "--delivery", "at-least-once",
+                "--latency-rate", "1000", "--latency-duration", "2s", "--checkpoint-interval", "500ms");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("f\\s+streaming tagger \\(chars, delay 2\\)\\s+at-least-once\\s+[\\d,]+");
+        Matcher checked = Pattern.compile("checked: every element of every row had exactly one result, and every word of row f one tag"
+                + " at once besides \\(([\\d,]+) elements\\)").matcher(r.out());
+        assertThat(checked.find()).as(r.out()).isTrue();
+        assertThat(Long.parseLong(checked.group(1).replace(",", ""))).isEqualTo(2000L + 2000);
+    }
+
+    @Test
     void aJobOptionTheBenchmarkSetsItselfIsAOneLineUserError() {
         Run r = run("bench", "pipeline", "--", "--checkpoint-interval", "1s");
         assertThat(r.exit()).isEqualTo(UserErrors.EXIT_BAD_INPUT);

@@ -41,6 +41,38 @@ class ElementGeneratorTest {
     }
 
     @Test
+    void endingOpenSentencesEndsExactlyTheStreamsMidSentenceInTheirOrder() {
+        ElementGenerator g = new ElementGenerator(30, ElementGenerator.Content.TOKENS, WORDS, 4);
+        Map<String, Element> last = new HashMap<>();
+        for (int i = 0; i < 500; i++) {
+            Element e = g.next(i);
+            last.put(e.stream(), e);
+        }
+        Map<String, Long> ended = new HashMap<>();
+        for (Element end : g.endOpenSentences(7)) {
+            assertThat(end.end()).isTrue();
+            assertThat(end.ts()).isEqualTo(7);
+            Element before = last.get(end.stream());
+            assertThat(before).as(end.stream()).isNotNull();
+            assertThat(before.end()).as("%s was mid-sentence", end.stream()).isFalse();
+            assertThat(end.seq()).isEqualTo(before.seq() + 1);
+            ended.put(end.stream(), end.seq());
+        }
+        long midSentence = last.values().stream().filter(e -> !e.end()).count();
+        assertThat(ended).hasSize((int) midSentence).isNotEmpty();
+        assertThat(g.endOpenSentences(8)).as("nothing is open any more").isEmpty();
+        // the streams go on with new sentences, seq unbroken
+        for (int i = 0; i < 500; i++) {
+            Element e = g.next(i);
+            long before = ended.containsKey(e.stream()) ? ended.remove(e.stream()) : -1;
+            if (before >= 0) {
+                assertThat(e.seq()).isEqualTo(before + 1);
+                assertThat(e.end()).as("a new sentence starts with a word").isFalse();
+            }
+        }
+    }
+
+    @Test
     void theSameSeedGivesTheSameStreams() {
         ElementGenerator a = new ElementGenerator(50, ElementGenerator.Content.NUMBERS, WORDS, 9);
         ElementGenerator b = new ElementGenerator(50, ElementGenerator.Content.NUMBERS, WORDS, 9);

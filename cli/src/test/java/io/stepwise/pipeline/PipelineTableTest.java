@@ -58,6 +58,19 @@ class PipelineTableTest {
     }
 
     @Test
+    void theStreamingTaggerIsSetAgainstTheEwtTaggerAndItsTagsAtOnceAreCounted() {
+        List<RowResult> rows = List.of(
+                row(BenchRow.EWT, Delivery.AT_LEAST_ONCE, 40_000, 20),
+                row(BenchRow.STREAMING, Delivery.AT_LEAST_ONCE, 30_000, 25));
+        // 30,000 / 40,000
+        assertThat(PipelineTable.ratios(rows)).containsExactly(
+                "streaming / EWT:      at-least-once 0.75   (elements/s; what character features and two results per word cost beside it)");
+        assertThat(PipelineTable.render("setup", rows, Duration.ofSeconds(5)))
+                .contains("and every word of row f one tag at once besides (10,000 elements)");
+        assertThat(PipelineTable.render("setup", rows.subList(0, 1), Duration.ofSeconds(5))).doesNotContain("tag at once besides");
+    }
+
+    @Test
     void withoutTheRowsARatioNeedsThereIsNoRatioLine() {
         assertThat(PipelineTable.ratios(List.of(row(BenchRow.SUM, Delivery.EXACTLY_ONCE, 1000, 10)))).isEmpty();
     }

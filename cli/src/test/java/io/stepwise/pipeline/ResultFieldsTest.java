@@ -26,6 +26,16 @@ class ResultFieldsTest {
     }
 
     @Test
+    void aDelayedTaggersTagAtOnceSaysSoAndItsFinalTagDoesNot() {
+        assertThat(parse(new Result.Tag("chat-7", 12L, 1L, "dog", "NOUN", 0.5f, "tagger", 3, false).toJson()).atOnce()).isTrue();
+        assertThat(parse(new Result.Tag("chat-7", 12L, 1L, "dog", "NOUN", 0.5f, "tagger", 3, true).toJson()).atOnce()).isFalse();
+        // a token that spells the field is inside a string, where its quotes are escaped
+        assertThat(parse(new Result.Tag("chat-7", 12L, 1L, ",\"final\":false", "X", 0.5f, "tagger", 3, true).toJson()).atOnce())
+                .isFalse();
+        assertThat(parse(new Result.Tag("chat-7", 12L, 1L, "dog", "NOUN", 0.5f, "tagger", 3).toJson()).atOnce()).isFalse();
+    }
+
+    @Test
     void aCopiedEndMarkerSaysSo() {
         assertThat(parse(ElementCodec.write(Element.endOf("chat-1", 9L, 5L))).end()).isTrue();
         assertThat(parse(ElementCodec.write(Element.token("chat-1", 8L, 5L, "end"))).end()).isFalse();
@@ -44,7 +54,9 @@ class ResultFieldsTest {
                 new Result.Sum("meter-3", 5L, 77L, -42.0, 130.7, 131.0, "sum", 2).toJson(),
                 ElementCodec.write(Element.endOf("chat-1", 9L, 5L)),
                 ElementCodec.write(Element.token("chat-1", 8L, 5L, "\"seq\":1,\"ts\":2")),
-                ElementCodec.write(Element.token("straße-1", 8L, 5L, "x")));
+                ElementCodec.write(Element.token("straße-1", 8L, 5L, "x")),
+                new Result.Tag("chat-7", 12L, 1L, "dog", "NOUN", 0.5f, "tagger", 3, false).toJson(),
+                new Result.Tag("chat-7", 12L, 1L, ",\"final\":false", "NOUN", 0.5f, "tagger", 3, true).toJson());
         for (String json : written) {
             byte[] b = json.getBytes(StandardCharsets.UTF_8);
             assertThat(ResultFields.prefix(b)).as(json).isNotNull().isEqualTo(ResultFields.parseJson(b));

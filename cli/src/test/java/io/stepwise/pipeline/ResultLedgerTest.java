@@ -91,4 +91,59 @@ class ResultLedgerTest {
         assertThat(v.missing()).isEqualTo(1000);
         assertThat(v.examples()).hasSizeLessThanOrEqualTo(2 * ResultLedger.EXAMPLES);
     }
+
+    @Test
+    void aDelayedTaggerAnswersEachWordOnceAtOnceAndOnceFinally() {
+        ResultLedger l = ResultLedger.withTagsAtOnce();
+        l.expect("chat-0", 1);
+        l.expect("chat-0", 2);
+        l.record("chat-0", 1, true);
+        l.record("chat-0", 2, true);
+        l.record("chat-0", 1, false);
+        assertThat(l.complete()).as("a final tag is still missing").isFalse();
+        l.record("chat-0", 2, false);
+
+        assertThat(l.complete()).isTrue();
+        assertThat(l.verdict().exactlyOne()).isTrue();
+        assertThat(l.verdict().describe()).isEqualTo("all 2 elements have exactly one tag at once and one final tag");
+    }
+
+    @Test
+    void aDelayedTaggerWithoutTheTagAtOnceFailsThoughEveryFinalTagCame() {
+        ResultLedger l = ResultLedger.withTagsAtOnce();
+        l.expect("chat-0", 1);
+        l.expect("chat-0", 2);
+        l.record("chat-0", 1, true);
+        l.record("chat-0", 1, false);
+        l.record("chat-0", 2, false);
+
+        ResultLedger.Verdict v = l.verdict();
+        assertThat(l.complete()).isTrue();
+        assertThat(v.exactlyOne()).isFalse();
+        assertThat(v.missing()).isEqualTo(1);
+        assertThat(v.describe()).contains("no tag at once for chat-0 #2");
+    }
+
+    @Test
+    void aSecondTagAtOnceIsADuplicate() {
+        ResultLedger l = ResultLedger.withTagsAtOnce();
+        l.expect("chat-0", 1);
+        l.record("chat-0", 1, true);
+        l.record("chat-0", 1, false);
+        l.record("chat-0", 1, true);
+
+        ResultLedger.Verdict v = l.verdict();
+        assertThat(v.duplicates()).isEqualTo(1);
+        assertThat(v.describe()).contains("a second tag at once for chat-0 #1");
+    }
+
+    @Test
+    void aTagAtOnceFromAModelWithoutDelayIsUnexpected() {
+        ResultLedger l = threeElements();
+        l.record("chat-0", 1, true);
+
+        ResultLedger.Verdict v = l.verdict();
+        assertThat(v.unexpected()).isEqualTo(1);
+        assertThat(v.describe()).contains("from a model without decoding delay");
+    }
 }
