@@ -19,6 +19,9 @@ public final class Nd4jRuntime {
         Nd4j.getBackend();
     }
 
+    /** Set once a JVM serves streams ({@link #oneBlasThread}): from then on nothing gives BLAS its threads back. */
+    private static volatile boolean oneBlasThreadForGood;
+
     private Nd4jRuntime() {
     }
 
@@ -37,8 +40,30 @@ public final class Nd4jRuntime {
      * cluster starts its TaskManagers with {@code OMP_NUM_THREADS=1} for the same reason.
      */
     public static void oneBlasThread() {
+        oneBlasThreadForGood = true;
         if (Nd4j.factory().blas().getMaxThreads() != 1) {
             Nd4j.factory().blas().setMaxThreads(1);
+        }
+    }
+
+    /**
+     * One BLAS thread while a piece of work runs its own threads on the cores; returns the count to
+     * give back with {@link #restoreBlasThreads} when it ends.
+     */
+    public static int borrowOneBlasThread() {
+        int before = Nd4j.factory().blas().getMaxThreads();
+        Nd4j.factory().blas().setMaxThreads(1);
+        return before;
+    }
+
+    /**
+     * Gives BLAS back the threads {@link #borrowOneBlasThread} found, unless this JVM has begun to
+     * serve streams meanwhile: a trainer in the same JVM as an inference job (`demo`) that found two
+     * threads before the job opened must not hand them to the job's products when it ends.
+     */
+    public static void restoreBlasThreads(int before) {
+        if (!oneBlasThreadForGood) {
+            Nd4j.factory().blas().setMaxThreads(before);
         }
     }
 }

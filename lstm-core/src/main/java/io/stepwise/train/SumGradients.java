@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The gradient of the sum regressor's weighted loss over one batch, computed by several threads at
@@ -50,10 +49,7 @@ final class SumGradients implements AutoCloseable {
         }
         // the threads already share the cores; BLAS threads of their own inside each product would
         // only wait on each other (measured: half the speed, and a third of the time in the kernel)
-        this.blasThreadsBefore = Nd4j.factory().blas().getMaxThreads();
-        if (threads > 1) {
-            Nd4j.factory().blas().setMaxThreads(1);
-        }
+        this.blasThreadsBefore = threads > 1 ? Nd4jRuntime.borrowOneBlasThread() : -1;
         this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "sum-gradients");
             t.setDaemon(true);
@@ -196,7 +192,7 @@ final class SumGradients implements AutoCloseable {
         }
         if (pool != null) {
             pool.shutdownNow();
-            Nd4j.factory().blas().setMaxThreads(blasThreadsBefore);
+            Nd4jRuntime.restoreBlasThreads(blasThreadsBefore);
         }
     }
 }

@@ -7,11 +7,13 @@ import io.stepwise.lstm.LstmState;
 import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.tensor.Gemm;
+import io.stepwise.tensor.Nd4jRuntime;
 import io.stepwise.tensor.ParameterSet;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 
 class SumGradientsTest {
 
@@ -180,5 +182,25 @@ class SumGradientsTest {
                 }
             }
         }
+    }
+
+    /**
+     * Both halves in one test, in this order: once a JVM serves streams it stays on one BLAS thread
+     * for good, so the first half could not run after the second.
+     */
+    @Test
+    void theBlasThreadsComeBackWhenTheThreadsEndUnlessTheJvmBeganToServeMeanwhile() {
+        // two, as ./stepwise's OMP_NUM_THREADS gives on 2 cores
+        Nd4j.factory().blas().setMaxThreads(2);
+        try (SumGradients g = new SumGradients(model(), 2)) {
+            assertThat(Nd4j.factory().blas().getMaxThreads()).as("while the threads share the cores").isEqualTo(1);
+        }
+        assertThat(Nd4j.factory().blas().getMaxThreads()).as("given back").isEqualTo(2);
+
+        // demo: a sum trainer starts, then the inference job in the same JVM opens, then the trainer ends
+        try (SumGradients g = new SumGradients(model(), 2)) {
+            Nd4jRuntime.oneBlasThread();
+        }
+        assertThat(Nd4j.factory().blas().getMaxThreads()).as("the serving job's products stay on their own thread").isEqualTo(1);
     }
 }
