@@ -178,8 +178,26 @@ public final class TaggerBatchPass {
         return best;
     }
 
-    /** See {@link TaggerModel#backward}. */
-    double backward(int[][] tagIds, Gemm gemm) {
+    /**
+     * The words each head reads in {@code sentences} (of these lengths): head 0 every word, head
+     * {@code d} those with at least {@code d} words after them. Each head's loss is a mean over these.
+     */
+    static int[] wordsPerHead(int[] lengths, int delay) {
+        int[] words = new int[delay + 1];
+        for (int len : lengths) {
+            for (int d = 0; d <= delay; d++) {
+                words[d] += Math.max(0, len - d);
+            }
+        }
+        return words;
+    }
+
+    /** See {@link TaggerModel#backward(TaggerBatchPass, int[][], Gemm, int[])}. */
+    double backward(int[][] tagIds, Gemm gemm, int[] wordsPerHead) {
+        int[] means = wordsPerHead != null ? wordsPerHead : wordsPerHead(lengths, model.delay());
+        if (means.length != model.delay() + 1) {
+            throw new IllegalArgumentException("a word count for each of the " + (model.delay() + 1) + " heads, got " + means.length);
+        }
         int n = steps * batch;
         int k = model.tags().size();
         int h = model.lstmConfig().hiddenSize();
@@ -190,10 +208,10 @@ public final class TaggerBatchPass {
             }
         }
         float[] dLogits = new float[n * k];
-        double loss = Losses.nllFromLogSoftmax(logProbs, n, k, target, dLogits);
+        double loss = Losses.nllFromLogSoftmax(logProbs, n, k, target, dLogits, means[0]);
         float[] dOut = model.hidden2tag().backward(out, dLogits, n, gemm);
         for (int d = 1; d <= model.delay(); d++) {
-            loss += delayedHeadBackward(d, target, dOut, h, k, gemm);
+            loss += delayedHeadBackward(d, target, dOut, h, k, gemm, means[d]);
         }
         Dropout.apply(dOut, outputMask);
         float[] dx = model.lstm().backward(trace, dOut, gemm);
@@ -223,7 +241,7 @@ public final class TaggerBatchPass {
     }
 
     /** Head {@code d}'s loss; its gradient goes to both hidden states it read, in {@code dOut}. */
-    private double delayedHeadBackward(int d, int[] target, float[] dOut, int h, int k, Gemm gemm) {
+    private double delayedHeadBackward(int d, int[] target, float[] dOut, int h, int k, Gemm gemm, int words) {
         int[] rows = headRows[d - 1];
         int m = rows.length;
         if (m == 0) {
@@ -234,7 +252,7 @@ public final class TaggerBatchPass {
             headTarget[r] = target[rows[r]];
         }
         float[] dl = new float[m * k];
-        double loss = Losses.nllFromLogSoftmax(headLogProbs[d - 1], m, k, headTarget, dl);
+        double loss = Losses.nllFromLogSoftmax(headLogProbs[d - 1], m, k, headTarget, dl, words);
         Linear head = model.delayedHead(d);
         float[] dPairs = head.backward(headInputs[d - 1], dl, m, gemm);
         for (int r = 0; r < m; r++) {

@@ -82,6 +82,14 @@ public final class TaggerModel extends Model {
         this.embeddingGates = other.embeddingGates;
     }
 
+    /**
+     * A tagger of the same shape and vocabularies with weights and gradients of its own (zero until
+     * copied in): one share of a batch in data-parallel training.
+     */
+    public TaggerModel replica() {
+        return new TaggerModel(meta(), words, tags, chars == null ? null : chars.characters(), shape);
+    }
+
     /** The layers, registered in {@code state_dict} order. */
     private record Layers(ParameterSet params, Embedding embedding, CharEncoder chars, Lstm lstm, Linear hidden2tag,
                           Linear[] delayed) {
@@ -662,7 +670,21 @@ public final class TaggerModel extends Model {
      * {@code d}, NLL (mean over the words with at least {@code d} words after them). Returns the loss.
      */
     public double backward(TaggerBatchPass pass, int[][] tagIds, Gemm gemm) {
-        return pass.backward(tagIds, gemm);
+        return pass.backward(tagIds, gemm, null);
+    }
+
+    /**
+     * {@link #backward(TaggerBatchPass, int[][], Gemm)} for a pass over a share of a larger batch:
+     * each head's sum is divided by {@code wordsPerHead[d]}, the words it reads in the whole batch
+     * ({@link #wordsPerHead}), so that the shares' losses and gradients add up to the whole batch's.
+     */
+    public double backward(TaggerBatchPass pass, int[][] tagIds, Gemm gemm, int[] wordsPerHead) {
+        return pass.backward(tagIds, gemm, wordsPerHead);
+    }
+
+    /** The words each head of this tagger reads in sentences of these lengths (see {@link #backward(TaggerBatchPass, int[][], Gemm, int[])}). */
+    public int[] wordsPerHead(int[] lengths) {
+        return TaggerBatchPass.wordsPerHead(lengths, delay());
     }
 
     /** Delayed head {@code d} (1 .. delay): the Linear over {@code [h_t ; h_t+d]}. */

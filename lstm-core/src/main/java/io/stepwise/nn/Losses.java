@@ -43,6 +43,15 @@ public final class Losses {
                 count++;
             }
         }
+        return nllFromLogSoftmax(logp, n, k, target, dLogits, count);
+    }
+
+    /**
+     * Like {@link #nllFromLogSoftmax(float[], int, int, int[], float[])}, but the sum is divided by
+     * {@code count}, the positions that count in a larger batch this is a share of: the shares'
+     * losses and gradients then add up to the whole batch's.
+     */
+    public static double nllFromLogSoftmax(float[] logp, int n, int k, int[] target, float[] dLogits, int count) {
         double loss = 0;
         float inv = count == 0 ? 0f : 1f / count;
         for (int r = 0; r < n; r++) {

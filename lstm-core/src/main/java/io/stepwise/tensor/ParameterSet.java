@@ -121,6 +121,36 @@ public final class ParameterSet {
         return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     }
 
+    // ---- data-parallel shares: replicas of one model, each with gradients of its own ---------------
+
+    /** Copies every weight into {@code to}, a replica with the same parameters. */
+    public void copyValuesTo(ParameterSet to) {
+        for (Parameter p : params.values()) {
+            System.arraycopy(p.data(), 0, to.get(p.name()).data(), 0, p.data().length);
+        }
+    }
+
+    /** Multiplies every gradient by {@code a}. */
+    public void scaleGrads(float a) {
+        for (Parameter p : params.values()) {
+            float[] g = p.gradData();
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= a;
+            }
+        }
+    }
+
+    /** Adds {@code a} times every gradient to the same parameter's gradient in {@code to}. */
+    public void addGradsTo(ParameterSet to, float a) {
+        for (Parameter p : params.values()) {
+            float[] src = p.gradData();
+            float[] dst = to.get(p.name()).gradData();
+            for (int i = 0; i < src.length; i++) {
+                dst[i] += a * src[i];
+            }
+        }
+    }
+
     /** Global L2 norm of all gradients. */
     public double gradNorm() {
         double s = 0;

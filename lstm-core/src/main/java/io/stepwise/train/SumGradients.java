@@ -4,7 +4,6 @@ import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.tensor.Gemm;
 import io.stepwise.tensor.Nd4jRuntime;
-import io.stepwise.tensor.ParameterSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +86,7 @@ final class SumGradients implements AutoCloseable {
         double[] weightSums = new double[parts];
         List<Future<?>> running = new ArrayList<>();
         for (int k = 1; k < parts; k++) {
-            copyWeights(model.parameters(), replicas[k].parameters());
+            model.parameters().copyValuesTo(replicas[k].parameters());
             int part = k;
             running.add(pool.submit(() -> run(part, parts, x, y, w, steps, batch, carried, losses, weightSums)));
         }
@@ -117,9 +116,9 @@ final class SumGradients implements AutoCloseable {
         for (int k = 0; k < parts; k++) {
             loss += weightSums[k] / total * losses[k];
         }
-        scale(model.parameters(), (float) (weightSums[0] / total));
+        model.parameters().scaleGrads((float) (weightSums[0] / total));
         for (int k = 1; k < parts; k++) {
-            addScaled(replicas[k].parameters(), (float) (weightSums[k] / total), model.parameters());
+            replicas[k].parameters().addGradsTo(model.parameters(), (float) (weightSums[k] / total));
         }
         return loss;
     }
@@ -158,31 +157,6 @@ final class SumGradients implements AutoCloseable {
         // each share writes only its own streams' slots
         carried.store(from, from + b, p.finalHidden(), p.finalCell());
         return m.backward(p, y, w, gemm);
-    }
-
-    private static void copyWeights(ParameterSet from, ParameterSet to) {
-        for (ParameterSet.Parameter p : from.asMap().values()) {
-            System.arraycopy(p.data(), 0, to.get(p.name()).data(), 0, p.data().length);
-        }
-    }
-
-    private static void scale(ParameterSet set, float a) {
-        for (ParameterSet.Parameter p : set.asMap().values()) {
-            float[] g = p.gradData();
-            for (int i = 0; i < g.length; i++) {
-                g[i] *= a;
-            }
-        }
-    }
-
-    private static void addScaled(ParameterSet from, float a, ParameterSet to) {
-        for (ParameterSet.Parameter p : from.asMap().values()) {
-            float[] src = p.gradData();
-            float[] dst = to.get(p.name()).gradData();
-            for (int i = 0; i < src.length; i++) {
-                dst[i] += a * src[i];
-            }
-        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.stepwise.model.ModelMeta;
 import io.stepwise.model.Provenance;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.model.Vocabulary;
-import io.stepwise.tensor.Gemm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -18,8 +17,9 @@ import java.util.TreeSet;
 /**
  * Trains the tutorial's tagger on tagged sentences in mini-batches: sentences of similar length
  * share a batch (so that little of it is padding), batches come in a seeded random order, and the
- * loss is the mean negative log-likelihood over the batch's real words. The same seed gives the
- * same weights, bit for bit.
+ * loss is the mean negative log-likelihood over the batch's real words. Each batch is computed in
+ * two shares, on two threads where there are two cores ({@link TaggerGradients}). The same seed
+ * gives the same weights, bit for bit, on one core or two.
  */
 public final class TaggerTrainer {
 
@@ -253,9 +253,9 @@ public final class TaggerTrainer {
     /**
      * The streaming tagger's recipe: character features, bounded-delay decoding, lower-cased word
      * lookup, word dropout and dropout, a decaying learning rate. {@code train tagger --conllu} trains
-     * it by default; docs/tagger.md says how it was chosen (on UD English EWT dev). Eleven epochs
-     * because an epoch of EWT costs about 47 s of one core and training must stay within 10 minutes
-     * on two; 13 gained 0.3 points of dev accuracy for 2.4 more minutes.
+     * it by default; docs/tagger.md says how it was chosen (on UD English EWT dev). Fourteen epochs
+     * because an epoch of EWT takes about 37 s on two cores (each batch in two shares on two threads,
+     * {@link TaggerGradients}) and training must stay within 10 minutes on two; 15 would leave no margin.
      */
     public static Settings streamingRecipe() {
         return Settings.builder()
@@ -263,7 +263,7 @@ public final class TaggerTrainer {
                 .charDim(24).charHidden(30).maxChars(20).charMinCount(5)
                 .delay(2).lowercase(true)
                 .minCount(1).wordDropout(0.25).wordDropoutFloor(0.05).inputDropout(0.33).outputDropout(0.33)
-                .batchSize(32).epochs(11).learningRate(0.002).finalLearningRate(0.0002).clipNorm(5)
+                .batchSize(32).epochs(14).learningRate(0.002).finalLearningRate(0.0002).clipNorm(5)
                 .build();
     }
 
@@ -417,8 +417,7 @@ public final class TaggerTrainer {
         WordDropout wordDropout = new WordDropout(settings.wordDropout(), settings.wordDropoutFloor(), counts,
                 model.words().unknown() == null ? -1
                 : model.words().indexOf(model.words().unknown()), noise);
-        Dropout dropout = settings.inputDropout() == 0 && settings.outputDropout() == 0 ? null
-                : new Dropout((float) settings.inputDropout(), (float) settings.outputDropout(), noise);
+        boolean dropout = settings.inputDropout() > 0 || settings.outputDropout() > 0;
         List<Double> accuracies = new ArrayList<>();
         double lr = settings.learningRate();
         TrainingLoop.Plan plan = new TrainingLoop.Plan(settings.epochs(), 0, budget, settings.optimizer().updater(lr),
@@ -426,7 +425,9 @@ public final class TaggerTrainer {
                         : TrainingLoop.Plan.constant(lr),
                 settings.clipNorm());
         TrainingLoop.Outcome outcome;
-        try (Gemm gemm = new Gemm()) {
+        // the shares of a batch are fixed, so the model does not depend on the cores that run them
+        int threads = Math.min(TaggerGradients.SHARES, Runtime.getRuntime().availableProcessors());
+        try (TaggerGradients gradients = new TaggerGradients(model, threads)) {
             outcome = TrainingLoop.run(new TrainingLoop.Task<int[]>() {
                 @Override
                 public String what() {
@@ -453,8 +454,16 @@ public final class TaggerTrainer {
                         bs[j] = surface[batch[j]];
                         bt[j] = tags[batch[j]];
                     }
-                    model.parameters().zeroGrad();
-                    return model.backward(model.forward(bw, model.characters() == null ? null : bs, gemm, dropout), bt, gemm);
+                    // each share's masks from a seed of its own, drawn here in order, whatever thread then uses it
+                    Dropout[] masks = null;
+                    if (dropout) {
+                        masks = new Dropout[TaggerGradients.SHARES];
+                        for (int k = 0; k < masks.length; k++) {
+                            masks[k] = new Dropout((float) settings.inputDropout(), (float) settings.outputDropout(),
+                                    new SplittableRandom(noise.nextLong()));
+                        }
+                    }
+                    return gradients.compute(bw, model.characters() == null ? null : bs, bt, masks);
                 }
 
                 @Override
