@@ -7,10 +7,6 @@ import io.stepwise.tensor.Nd4jRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The gradient of the sum regressor's weighted loss over one batch, computed by several threads at
@@ -28,8 +24,7 @@ final class SumGradients implements AutoCloseable {
     private final SumModel model;
     private final SumModel[] replicas; // [0] is the model itself
     private final Gemm[] gemms;
-    private final ExecutorService pool;
-    private final int blasThreadsBefore;
+    private final ShareThreads threads;
 
     SumGradients(SumModel model, int threads) {
         if (threads < 1) {
@@ -46,14 +41,7 @@ final class SumGradients implements AutoCloseable {
             }
             gemms[k] = new Gemm();
         }
-        // the threads already share the cores; BLAS threads of their own inside each product would
-        // only wait on each other (measured: half the speed, and a third of the time in the kernel)
-        this.blasThreadsBefore = threads > 1 ? Nd4jRuntime.borrowOneBlasThread() : -1;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "sum-gradients");
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = new ShareThreads(threads, "sum-gradients");
     }
 
     /**
@@ -84,23 +72,15 @@ final class SumGradients implements AutoCloseable {
         }
         double[] losses = new double[parts];
         double[] weightSums = new double[parts];
-        List<Future<?>> running = new ArrayList<>();
-        for (int k = 1; k < parts; k++) {
-            model.parameters().copyValuesTo(replicas[k].parameters());
-            int part = k;
-            running.add(pool.submit(() -> run(part, parts, x, y, w, steps, batch, carried, losses, weightSums)));
-        }
-        run(0, parts, x, y, w, steps, batch, carried, losses, weightSums);
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while computing gradients", e);
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        List<Runnable> shares = new ArrayList<>();
+        for (int k = 0; k < parts; k++) {
+            if (k > 0) {
+                model.parameters().copyValuesTo(replicas[k].parameters());
             }
+            int part = k;
+            shares.add(() -> run(part, parts, x, y, w, steps, batch, carried, losses, weightSums));
         }
+        threads.run(shares);
         if (carried != null) {
             carried.continued();
         }
@@ -164,9 +144,6 @@ final class SumGradients implements AutoCloseable {
         for (Gemm g : gemms) {
             g.close();
         }
-        if (pool != null) {
-            pool.shutdownNow();
-            Nd4jRuntime.restoreBlasThreads(blasThreadsBefore);
-        }
+        threads.close();
     }
 }

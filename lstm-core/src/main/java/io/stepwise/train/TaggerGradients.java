@@ -3,12 +3,9 @@ package io.stepwise.train;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.nn.Dropout;
 import io.stepwise.tensor.Gemm;
-import io.stepwise.tensor.Nd4jRuntime;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.List;
 
 /**
  * A tagger's gradient over a batch of sentences, computed in {@link #SHARES} shares of the batch on
@@ -29,14 +26,10 @@ final class TaggerGradients implements AutoCloseable {
     private final TaggerModel model;
     private final TaggerModel[] shares; // [0] is the model itself, the others replicas with gradients of their own
     private final Gemm[] gemms;
-    private final ExecutorService pool; // null on one thread
-    private final int blasThreadsBefore;
+    private final ShareThreads threads;
 
     /** {@code threads}: how many of the shares run at once (1 runs them one after the other). */
     TaggerGradients(TaggerModel model, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
         this.model = model;
         this.shares = new TaggerModel[SHARES];
         this.gemms = new Gemm[SHARES];
@@ -44,14 +37,7 @@ final class TaggerGradients implements AutoCloseable {
             shares[k] = k == 0 ? model : model.replica();
             gemms[k] = new Gemm();
         }
-        int running = Math.min(threads, SHARES);
-        // the shares' threads already share the cores; BLAS threads inside each product would only wait
-        this.blasThreadsBefore = running > 1 ? Nd4jRuntime.borrowOneBlasThread() : -1;
-        this.pool = running == 1 ? null : Executors.newFixedThreadPool(running - 1, r -> {
-            Thread t = new Thread(r, "tagger-gradients");
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = new ShareThreads(Math.min(threads, SHARES), "tagger-gradients");
     }
 
     /**
@@ -68,21 +54,15 @@ final class TaggerGradients implements AutoCloseable {
         }
         int[] wordsPerHead = model.wordsPerHead(lengths);
         double[] losses = new double[SHARES];
-        Future<?>[] running = new Future<?>[SHARES];
-        for (int k = 1; k < SHARES; k++) {
-            model.parameters().copyValuesTo(shares[k].parameters());
-            int share = k;
-            Runnable pass = () -> losses[share] = pass(share, words, surface, tags, dropouts, wordsPerHead);
-            if (pool != null) {
-                running[k] = pool.submit(pass);
-            } else {
-                pass.run();
+        List<Runnable> passes = new ArrayList<>();
+        for (int k = 0; k < SHARES; k++) {
+            if (k > 0) {
+                model.parameters().copyValuesTo(shares[k].parameters());
             }
+            int share = k;
+            passes.add(() -> losses[share] = pass(share, words, surface, tags, dropouts, wordsPerHead));
         }
-        losses[0] = pass(0, words, surface, tags, dropouts, wordsPerHead);
-        for (Future<?> f : running) {
-            await(f);
-        }
+        threads.run(passes);
         double loss = losses[0];
         for (int k = 1; k < SHARES; k++) {
             shares[k].parameters().addGradsTo(model.parameters(), 1f);
@@ -107,28 +87,11 @@ final class TaggerGradients implements AutoCloseable {
         return m.backward(m.forward(w, s, gemms[k], dropouts == null ? null : dropouts[k]), t, gemms[k], wordsPerHead);
     }
 
-    private static void await(Future<?> f) {
-        if (f == null) {
-            return;
-        }
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while computing gradients", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-    }
-
     @Override
     public void close() {
         for (Gemm g : gemms) {
             g.close();
         }
-        if (pool != null) {
-            pool.shutdownNow();
-            Nd4jRuntime.restoreBlasThreads(blasThreadsBefore);
-        }
+        threads.close();
     }
 }
