@@ -107,28 +107,29 @@ final class Trend {
     }
 
     /**
-     * The series' running peak: at each sample, the largest value of the {@code cycle} seconds up to
-     * it (NaN samples left out). A figure that saw-tooths with a known period, such as the size of
-     * an incremental RocksDB checkpoint between two compactions, is judged on its peaks: the
-     * medians of spans shorter than its period follow the tooth's phase, not its level, while a
-     * leak raises every peak.
+     * The series' upper envelope inside the window {@code [from, to]}: at each sample of the window,
+     * the largest value within {@code cycle} seconds either side of it that is also in the window
+     * (NaN samples left out); NaN outside the window. A figure that saw-tooths with a period up to
+     * {@code cycle}, such as the size of an incremental RocksDB checkpoint between two compactions,
+     * is judged on it: every sample then sees at least one whole tooth of the window's own, so
+     * neither the tooth's phase nor a lower tooth before the window moves it, while a leak raises it.
+     * Over a window a few cycles long it only resolves a steep rise (TrendTest says how steep).
      */
-    static double[][] peaks(double[] t, double[] y, double cycle) {
+    static double[] envelope(double[] t, double[] y, double cycle, double from, double to) {
         double[] out = new double[y.length];
-        int start = 0;
         for (int i = 0; i < y.length; i++) {
-            while (t[start] < t[i] - cycle) {
-                start++;
+            out[i] = Double.NaN;
+            if (t[i] < from || t[i] > to) {
+                continue;
             }
-            double peak = Double.NaN;
-            for (int j = start; j <= i; j++) {
-                if (!Double.isNaN(y[j]) && !(y[j] <= peak)) {
-                    peak = y[j];
+            for (int j = 0; j < y.length; j++) {
+                if (t[j] >= Math.max(from, t[i] - cycle) && t[j] <= Math.min(to, t[i] + cycle) && !Double.isNaN(y[j])
+                        && !(y[j] <= out[i])) {
+                    out[i] = y[j];
                 }
             }
-            out[i] = peak;
         }
-        return new double[][]{t, out};
+        return out;
     }
 
     /**

@@ -76,43 +76,64 @@ class TrendTest {
 
     /**
      * A checkpoint size as RocksDB makes it: one more level-0 file per checkpoint (every 5 s) for
-     * four checkpoints, then a compaction back to the bottom, sampled every 2 s; {@code phase}
-     * shifts the tooth, {@code leak} is the rise over the soak test's one-minute window (48-104 s).
+     * four checkpoints, then a compaction back to the bottom, sampled every {@code step} s over
+     * {@code seconds}; {@code phase} shifts the tooth; {@code leak} is the rise from {@code from}
+     * over {@code span} seconds, as a share of the level. Before {@code lowUntil} the teeth peak
+     * after three files (a warm-up whose compactions came early).
      */
-    private static double[][] sawtooth(int phase, double leak) {
-        int n = 120;
+    private static double[][] sawtooth(int phase, double leak, double from, double span, double lowUntil, int step, int seconds) {
+        int n = seconds / step;
         double[] t = new double[n];
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
-            t[i] = 0.1 + 2 * i;
+            t[i] = 0.1 + step * i;
             int filesSinceCompaction = (int) (((t[i] + phase) % 20) / 5);
-            y[i] = (310_000 + 105_000 * filesSinceCompaction) * (1 + leak * Math.max(0, t[i] - 48) / 56);
+            if (t[i] < lowUntil) {
+                filesSinceCompaction = Math.min(filesSinceCompaction, 2);
+            }
+            y[i] = (310_000 + 105_000 * filesSinceCompaction) * (1 + leak * Math.max(0, t[i] - from) / span);
         }
         return new double[][]{t, y};
     }
 
+    private static Trend.Verdict onEnvelope(double[][] s, double from, double to) {
+        return verdict(new double[][]{s[0], Trend.envelope(s[0], s[1], 25, from, to)}, from, to);
+    }
+
     @Test
-    void aSawtoothLongerThanASpanIsJudgedOnItsPeaks() {
+    void aSawtoothLongerThanASpanLevelsOffOnItsEnvelopeWhateverItsPhaseAndTheToothBeforeTheWindow() {
         boolean mediansMisjudgedAPhase = false;
         for (int phase = 0; phase < 20; phase++) {
-            double[][] flat = sawtooth(phase, 0);
+            // the 3-minute soak's window before the kill, after a warm-up of lower teeth
+            double[][] flat = sawtooth(phase, 0, 48, 56, 45, 2, 240);
             mediansMisjudgedAPhase |= !verdict(flat, 48, 104).levels();
-            Trend.Verdict v = verdict(Trend.peaks(flat[0], flat[1], 25), 48, 104);
+            Trend.Verdict v = onEnvelope(flat, 48, 104);
             assertThat(v.levels()).as("phase %d: %s", phase, v.describe()).isTrue();
             assertThat(v.mean()).isEqualTo(625_000);
-
-            double[][] leaking = sawtooth(phase, 0.4);
-            Trend.Verdict l = verdict(Trend.peaks(leaking[0], leaking[1], 25), 48, 104);
-            assertThat(l.levels()).as("phase %d, leaking: %s", phase, l.describe()).isFalse();
         }
         assertThat(mediansMisjudgedAPhase).as("the spans' medians alone, on some phase of a flat tooth").isTrue();
     }
 
     @Test
-    void peaksLeaveOutWhatWasNotMeasured() {
-        double[][] p = Trend.peaks(new double[]{0, 1, 2, 3}, new double[]{Double.NaN, 5, Double.NaN, 4}, 1.5);
-        assertThat(p[1][0]).isNaN();
-        assertThat(p[1]).containsExactly(new double[]{Double.NaN, 5, 5, 4}, within(0.0));
+    void aLeakingSawtoothFailsOnItsEnvelope() {
+        for (int phase = 0; phase < 20; phase++) {
+            // 30-minute soak: a window of 8 minutes, sampled every 5 s; 40% more over it
+            Trend.Verdict slow = onEnvelope(sawtooth(phase, 0.4, 300, 480, 0, 5, 1800), 300, 780);
+            assertThat(slow.levels()).as("phase %d: %s", phase, slow.describe()).isFalse();
+            // 3-minute soak: a window of 56 s resolves only a steep rise, here 2.5 times the level
+            Trend.Verdict steep = onEnvelope(sawtooth(phase, 1.5, 48, 56, 0, 2, 240), 48, 104);
+            assertThat(steep.levels()).as("phase %d: %s", phase, steep.describe()).isFalse();
+        }
+    }
+
+    @Test
+    void theEnvelopeStaysInsideItsWindowAndLeavesOutWhatWasNotMeasured() {
+        double[] t = {0, 1, 2, 3, 4, 5};
+        double[] y = {9, Double.NaN, 5, Double.NaN, 4, 9};
+        double[] e = Trend.envelope(t, y, 1.5, 1, 4);
+        assertThat(e[0]).as("before the window").isNaN();
+        assertThat(e[5]).as("after the window").isNaN();
+        assertThat(new double[]{e[1], e[2], e[3], e[4]}).containsExactly(new double[]{5, 5, 5, 4}, within(0.0));
     }
 
     @Test
