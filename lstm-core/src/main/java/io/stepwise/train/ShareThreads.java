@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * The threads that compute a batch's shares side by side (data parallelism: {@link SumGradients},
@@ -33,18 +34,19 @@ final class ShareThreads implements AutoCloseable {
         });
     }
 
-    /** Runs every share and returns once all are done; what one threw is thrown here. */
-    void run(List<Runnable> shares) {
+    /** Runs {@code share} for shares 0 .. {@code shares - 1} and returns once all are done; what one threw is thrown here. */
+    void run(int shares, IntConsumer share) {
         List<Future<?>> running = new ArrayList<>();
-        for (Runnable share : shares.subList(1, shares.size())) {
+        for (int k = 1; k < shares; k++) {
+            int part = k;
             if (pool != null) {
-                running.add(pool.submit(share));
+                running.add(pool.submit(() -> share.accept(part)));
             } else {
-                share.run();
+                share.accept(part);
             }
         }
         try {
-            shares.get(0).run();
+            share.accept(0);
         } finally {
             for (Future<?> f : running) {
                 await(f);

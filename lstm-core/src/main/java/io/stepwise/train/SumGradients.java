@@ -4,8 +4,6 @@ import io.stepwise.model.ModelMeta;
 import io.stepwise.model.SumModel;
 import io.stepwise.tensor.Gemm;
 import io.stepwise.tensor.Nd4jRuntime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,15 +70,10 @@ final class SumGradients implements AutoCloseable {
         }
         double[] losses = new double[parts];
         double[] weightSums = new double[parts];
-        List<Runnable> shares = new ArrayList<>();
-        for (int k = 0; k < parts; k++) {
-            if (k > 0) {
-                model.parameters().copyValuesTo(replicas[k].parameters());
-            }
-            int part = k;
-            shares.add(() -> run(part, parts, x, y, w, steps, batch, carried, losses, weightSums));
+        for (int k = 1; k < parts; k++) {
+            model.parameters().copyValuesTo(replicas[k].parameters());
         }
-        threads.run(shares);
+        threads.run(parts, k -> run(k, parts, x, y, w, steps, batch, carried, losses, weightSums));
         if (carried != null) {
             carried.continued();
         }

@@ -3,9 +3,7 @@ package io.stepwise.train;
 import io.stepwise.model.TaggerModel;
 import io.stepwise.nn.Dropout;
 import io.stepwise.tensor.Gemm;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A tagger's gradient over a batch of sentences, computed in {@link #SHARES} shares of the batch on
@@ -54,15 +52,10 @@ final class TaggerGradients implements AutoCloseable {
         }
         int[] wordsPerHead = model.wordsPerHead(lengths);
         double[] losses = new double[SHARES];
-        List<Runnable> passes = new ArrayList<>();
-        for (int k = 0; k < SHARES; k++) {
-            if (k > 0) {
-                model.parameters().copyValuesTo(shares[k].parameters());
-            }
-            int share = k;
-            passes.add(() -> losses[share] = pass(share, words, surface, tags, dropouts, wordsPerHead));
+        for (int k = 1; k < SHARES; k++) {
+            model.parameters().copyValuesTo(shares[k].parameters());
         }
-        threads.run(passes);
+        threads.run(SHARES, k -> losses[k] = pass(k, words, surface, tags, dropouts, wordsPerHead));
         double loss = losses[0];
         for (int k = 1; k < SHARES; k++) {
             shares[k].parameters().addGradsTo(model.parameters(), 1f);
