@@ -78,11 +78,11 @@ public final class ResultLedger {
     public synchronized void record(String stream, long seq, boolean atOnce) {
         Marks m = streams.get(stream);
         int i = index(seq);
+        boolean sent = m != null && m.expected.get(i);
         String what = atOnce ? "tag at once" : "result";
-        if (m == null || !m.expected.get(i) || (atOnce && !tagsAtOnce)) {
+        if (!sent || (atOnce && !tagsAtOnce)) {
             unexpected++;
-            example("a " + what + " for " + stream + " #" + seq + (m == null || !m.expected.get(i) ? ", which was never sent"
-                    : " from a model without decoding delay"));
+            example("a " + what + " for " + stream + " #" + seq + (sent ? " from a model without decoding delay" : ", which was never sent"));
         } else if ((atOnce ? m.answeredAtOnce : m.answered).get(i)) {
             duplicates++;
             example("a second " + what + " for " + stream + " #" + seq);

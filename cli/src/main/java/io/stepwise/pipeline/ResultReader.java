@@ -96,6 +96,7 @@ final class ResultReader implements AutoCloseable {
                     + ", not LogAppendTime; the benchmark times results by their append times");
         }
         ledger.record(f.stream(), f.seq(), f.atOnce());
+        // the rate counts final results; the latency times each element's first answer (its tag at once, if it has one)
         if (!f.atOnce() && f.ts() < latencyPhaseFrom) {
             steady.add(r.timestamp());
         } else if (f.atOnce() == ledger.tagsAtOnce() && f.ts() >= latencyCountFrom) {
