@@ -71,13 +71,19 @@ class TaggerGradientsTest {
         return d;
     }
 
+    /** The reference: the whole batch in one pass on this thread, its gradient left in {@code m}; returns its loss. */
+    private static double inOnePass(TaggerModel m, Batch batch) {
+        m.parameters().zeroGrad();
+        try (Gemm gemm = new Gemm()) {
+            return m.backward(m.forward(batch.ids(), batch.words(), gemm, null), batch.tags(), gemm);
+        }
+    }
+
     @Test
     void theSharesGradientsAddUpToTheWholeBatchs() {
         Batch batch = Batch.of(7, 3);
         TaggerModel whole = model();
-        whole.parameters().zeroGrad();
-        Gemm gemm = new Gemm();
-        double wholeLoss = whole.backward(whole.forward(batch.ids(), batch.words(), gemm, null), batch.tags(), gemm);
+        double wholeLoss = inOnePass(whole, batch);
         Map<String, float[]> expected = grads(whole);
 
         TaggerModel shared = model();
@@ -130,9 +136,7 @@ class TaggerGradientsTest {
     void aBatchOfOneSentenceLeavesTheOtherShareEmpty() {
         Batch batch = Batch.of(1, 6);
         TaggerModel whole = model();
-        whole.parameters().zeroGrad();
-        Gemm gemm = new Gemm();
-        double wholeLoss = whole.backward(whole.forward(batch.ids(), batch.words(), gemm, null), batch.tags(), gemm);
+        double wholeLoss = inOnePass(whole, batch);
 
         TaggerModel shared = model();
         try (TaggerGradients g = new TaggerGradients(shared, 2)) {
