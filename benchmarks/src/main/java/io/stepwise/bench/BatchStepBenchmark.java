@@ -16,9 +16,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One step for {@link #BATCH} independent streams at once ({@link PackedLstm#stepBatch}): what an
- * operator does with the elements of many keys gathered before a checkpoint barrier. The table
- * compares its multiply-add rate with {@link SgemmBenchmark}'s.
+ * One step for {@link #BATCH} independent streams at once: what an operator does with the elements
+ * of many keys gathered before a checkpoint barrier. {@link #stepBatch} as one product per layer
+ * ({@link PackedLstm#stepBatch}), {@link #stepEach} with the single step's kernel a few streams at a
+ * time ({@link PackedLstm#stepEach}, what the job runs while the weights fit in L2). The table
+ * compares their multiply-add rates with {@link SgemmBenchmark}'s.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -51,12 +53,19 @@ public class BatchStepBenchmark {
         // enough calls for C2 to take the Vector API gate kernel, which is slow until it does
         for (int i = 0; i < 500; i++) {
             stepBatch();
+            stepEach();
         }
     }
 
     @Benchmark
     public float stepBatch() {
         lstm.stepBatch(x, states, BATCH, scratch);
+        return states[BATCH - 1].values()[0];
+    }
+
+    @Benchmark
+    public float stepEach() {
+        lstm.stepEach(x, states, BATCH, scratch);
         return states[BATCH - 1].values()[0];
     }
 }

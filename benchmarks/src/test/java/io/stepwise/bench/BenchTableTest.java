@@ -26,7 +26,10 @@ class BenchTableTest {
                "primaryMetric": {"score": 21.47483648, "scoreError": 0.1, "scoreUnit": "ms/op"}},
               {"benchmark": "io.stepwise.bench.BatchStepBenchmark.stepBatch", "mode": "avgt",
                "params": {"shape": "1x64"},
-               "primaryMetric": {"score": 170.0, "scoreError": 1, "scoreUnit": "us/op"}}
+               "primaryMetric": {"score": 170.0, "scoreError": 1, "scoreUnit": "us/op"}},
+              {"benchmark": "io.stepwise.bench.BatchStepBenchmark.stepEach", "mode": "avgt",
+               "params": {"shape": "1x64"},
+               "primaryMetric": {"score": 425.0, "scoreError": 1, "scoreUnit": "us/op"}}
             ]
             """;
 
@@ -57,10 +60,13 @@ class BenchTableTest {
                 .contains("200.0x", ">= 100x ok"));
         assertThat(table).anySatisfy(l -> assertThat(l).startsWith("epoch, B 100 vs notebook loop")
                 .contains("400.0x", ">= 100x ok"));
-        // 2 * 1024^3 flops in 21.47 ms is 100 GFLOP/s; 2 * 256 * 65 * 256 flops in 170 us is just over 50
+        // 2 * 1024^3 flops in 21.47 ms is 100 GFLOP/s; 2 * 256 * 65 * 256 flops in 170 us is just over 50,
+        // in 425 us 20
         assertThat(table).anySatisfy(l -> assertThat(l).contains("100.0 GFLOP/s"));
-        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("batched step B=256, in 1 / h 64")
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("batched step (stepBatch) B=256, in 1 / h 64")
                 .contains("= 50% of sgemm", ">= 50% ok"));
+        assertThat(table).anySatisfy(l -> assertThat(l).startsWith("batched step (stepEach) B=256, in 1 / h 64")
+                .contains("= 20% of sgemm", ">= 50% MISSED"));
         assertThat(table.get(table.size() - 1)).isEqualTo("step speedup vs PyTorch: 40.0");
     }
 

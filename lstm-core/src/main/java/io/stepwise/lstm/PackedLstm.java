@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * <p>{@link #step} is the tutorial's stepwise loop: one element in, the state updated in place.
  * {@link #stepBatch} advances many independent states by one step with a single matrix product
- * per layer, for an operator that gathers the elements of many keys before a checkpoint barrier.
- * Both use the same gate kernel, so a state advanced either way agrees to float rounding.
+ * per layer, for an operator that gathers the elements of many keys before a checkpoint barrier;
+ * {@link #stepEach} advances them with {@link #step}'s kernel, a few at a time, to {@link #step}'s
+ * bits. All use the same gate kernel, so a state advanced any way agrees to float rounding.
  */
 public final class PackedLstm {
 
@@ -214,6 +215,33 @@ public final class PackedLstm {
      */
     public void stepBatch(float[] x, float[] gates, int[] gateRows, int known, LstmState[] states, int n,
                           BatchScratch scratch) {
+        stepMany(x, gates, gateRows, known, states, n, scratch, true);
+    }
+
+    /**
+     * Advances {@code states[0..n)} as {@link #step} would, one after another, and to the same bits,
+     * but a few states at a time ({@link StepKernel#accumulatePanelRowsEach}): each weight is read
+     * once per four states, not once per state. The arguments are {@link #stepBatch}'s. While the
+     * weights fit in L2 ({@link #batchesStepOneByOne}) this is the fastest way through a batch; its
+     * cost per state falls with the batch up to four states.
+     */
+    public void stepEach(float[] x, float[] gates, int[] gateRows, int known, LstmState[] states, int n,
+                         BatchScratch scratch) {
+        stepMany(x, gates, gateRows, known, states, n, scratch, false);
+    }
+
+    /** {@link #stepEach} without a gate table. */
+    public void stepEach(float[] x, LstmState[] states, int n, BatchScratch scratch) {
+        stepMany(x, null, null, 0, states, n, scratch, false);
+    }
+
+    /**
+     * The batched step: per layer the inputs and h of every state side by side, their pre-activations
+     * from a gate-table row or the bias, then one product ({@code product}) or the panel kernel for
+     * a few states at a time, then each state's gates.
+     */
+    private void stepMany(float[] x, float[] gates, int[] gateRows, int known, LstmState[] states, int n,
+                          BatchScratch scratch, boolean product) {
         for (int b = 0; b < n; b++) {
             requireFits(states[b]);
         }
@@ -246,7 +274,11 @@ public final class PackedLstm {
                     }
                 }
             }
-            scratch.gemm.gemm(false, false, n, g, k, cat, 0, weights[l], skip * g, 1f, z, 0);
+            if (product) {
+                scratch.gemm.gemm(false, false, n, g, k, cat, 0, weights[l], skip * g, 1f, z, 0);
+            } else {
+                StepKernel.accumulatePanelRowsEach(panels[l], in + h, g, skip, k, cat, 0, k, z, 0, g, n);
+            }
             for (int b = 0; b < n; b++) {
                 LstmState st = states[b];
                 StepKernel.gates(z, b * g, h, st.values(), st.hOffset(l), st.cOffset(l));
@@ -282,21 +314,20 @@ public final class PackedLstm {
 
     /**
      * Whole sequences {@code x[T][B][input_size]} (seq-first), each batch entry from its own state
-     * (advanced in place); returns the top layer's outputs {@code out[T][B][H]}. The products run
-     * in Java in the order {@link #step} uses, so the result equals stepping each sequence one
-     * element at a time, bit for bit: offline prediction and the streaming job agree by
-     * construction. A sequence shorter than T may be padded with anything; its outputs past its
+     * (advanced in place); returns the top layer's outputs {@code out[T][B][H]}. Each step is
+     * {@link #stepEach}, so the result equals stepping each sequence one element at a time, bit for
+     * bit: offline prediction and the streaming job agree by construction. A sequence shorter than T may be padded with anything; its outputs past its
      * end are not meaningful.
      */
     public float[] forwardSequence(float[] x, int steps, int batch, LstmState[] states) {
         int in = config.inputSize();
         int h = config.hiddenSize();
-        BatchScratch scratch = new BatchScratch(new Gemm(Long.MAX_VALUE));
+        BatchScratch scratch = new BatchScratch(null); // stepEach multiplies in Java, with no Gemm
         float[] xt = new float[batch * in];
         float[] out = new float[steps * batch * h];
         for (int t = 0; t < steps; t++) {
             System.arraycopy(x, t * batch * in, xt, 0, batch * in);
-            stepBatch(xt, states, batch, scratch);
+            stepEach(xt, states, batch, scratch);
             for (int b = 0; b < batch; b++) {
                 LstmState s = states[b];
                 System.arraycopy(s.values(), s.hOffset(config.numLayers() - 1), out, (t * batch + b) * h, h);

@@ -137,6 +137,163 @@ public final class StepKernel {
     }
 
     /**
+     * Streams per call of the blocked kernels of {@link #accumulatePanelRowsEach}: four where 32 vector
+     * registers hold their sixteen accumulators (AVX-512), else two (AVX2's 16 registers hold eight).
+     */
+    static final int GROUP = WIDE ? 4 : 2;
+
+    /**
+     * {@link #accumulatePanelRows} for {@code m} streams at once: stream {@code e}'s values are
+     * {@code v[vOff + e * vStride ..]} and its outputs {@code z[zOff + e * zStride ..]}. Each weight
+     * is loaded once for up to {@link #GROUP} streams and multiplied with each of their values, where
+     * {@link #accumulatePanelRows} loads it once per stream: one step reads the EWT-size tagger's
+     * 256 KB of recurrent weights from L2 at about 64 GB/s, which is what bounds it, not the
+     * multiply-adds (docs/benchmarks.md, "The step's kernel"). Every output still adds its rows in
+     * order, so each stream gets the bits {@link #accumulatePanelRows} would give it.
+     */
+    public static void accumulatePanelRowsEach(float[] panels, int k, int g, int first, int n, float[] v, int vOff,
+                                               int vStride, float[] z, int zOff, int zStride, int m) {
+        int count = (g + PANEL - 1) / PANEL;
+        for (int i = 0; i < count; i++) {
+            int col = i * PANEL;
+            int width = Math.min(PANEL, g - col);
+            int wOff = col * k + first * width;
+            int e = 0;
+            if (width % (4 * L) == 0) {
+                for (; GROUP == 4 && e + 4 <= m; e += 4) {
+                    for (int c = 0; c < width; c += 4 * L) {
+                        fourStreams(panels, wOff + c, width, v, vOff + e * vStride, vStride, n, z,
+                                zOff + e * zStride + col + c, zStride);
+                    }
+                }
+                for (; e + 2 <= m; e += 2) {
+                    for (int c = 0; c < width; c += 4 * L) {
+                        twoStreams(panels, wOff + c, width, v, vOff + e * vStride, vStride, n, z,
+                                zOff + e * zStride + col + c, zStride);
+                    }
+                }
+            }
+            for (; e < m; e++) {
+                accumulateAt(panels, wOff, width, v, vOff + e * vStride, n, z, zOff + e * zStride + col);
+            }
+        }
+    }
+
+    /**
+     * Four streams' {@code 4L} outputs at {@code z[zOff + e * zStride ..]} plus the sum over
+     * {@code n} rows (stride {@code stride}, from {@code w[wOff]}) of their values times the row:
+     * sixteen accumulators, one load per weight vector for four multiply-adds.
+     */
+    static void fourStreams(float[] w, int wOff, int stride, float[] v, int vOff, int vStride, int n, float[] z, int zOff,
+                            int zStride) {
+        int z1 = zOff + zStride;
+        int z2 = z1 + zStride;
+        int z3 = z2 + zStride;
+        FloatVector a0 = FloatVector.fromArray(S, z, zOff);
+        FloatVector a1 = FloatVector.fromArray(S, z, zOff + L);
+        FloatVector a2 = FloatVector.fromArray(S, z, zOff + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, z, zOff + 3 * L);
+        FloatVector b0 = FloatVector.fromArray(S, z, z1);
+        FloatVector b1 = FloatVector.fromArray(S, z, z1 + L);
+        FloatVector b2 = FloatVector.fromArray(S, z, z1 + 2 * L);
+        FloatVector b3 = FloatVector.fromArray(S, z, z1 + 3 * L);
+        FloatVector c0 = FloatVector.fromArray(S, z, z2);
+        FloatVector c1 = FloatVector.fromArray(S, z, z2 + L);
+        FloatVector c2 = FloatVector.fromArray(S, z, z2 + 2 * L);
+        FloatVector c3 = FloatVector.fromArray(S, z, z2 + 3 * L);
+        FloatVector d0 = FloatVector.fromArray(S, z, z3);
+        FloatVector d1 = FloatVector.fromArray(S, z, z3 + L);
+        FloatVector d2 = FloatVector.fromArray(S, z, z3 + 2 * L);
+        FloatVector d3 = FloatVector.fromArray(S, z, z3 + 3 * L);
+        int v1 = vOff + vStride;
+        int v2 = v1 + vStride;
+        int v3 = v2 + vStride;
+        for (int r = 0; r < n; r++) {
+            FloatVector x0 = FloatVector.broadcast(S, v[vOff + r]);
+            FloatVector x1 = FloatVector.broadcast(S, v[v1 + r]);
+            FloatVector x2 = FloatVector.broadcast(S, v[v2 + r]);
+            FloatVector x3 = FloatVector.broadcast(S, v[v3 + r]);
+            int base = wOff + r * stride;
+            FloatVector w0 = FloatVector.fromArray(S, w, base);
+            a0 = w0.fma(x0, a0);
+            b0 = w0.fma(x1, b0);
+            c0 = w0.fma(x2, c0);
+            d0 = w0.fma(x3, d0);
+            FloatVector w1 = FloatVector.fromArray(S, w, base + L);
+            a1 = w1.fma(x0, a1);
+            b1 = w1.fma(x1, b1);
+            c1 = w1.fma(x2, c1);
+            d1 = w1.fma(x3, d1);
+            FloatVector w2 = FloatVector.fromArray(S, w, base + 2 * L);
+            a2 = w2.fma(x0, a2);
+            b2 = w2.fma(x1, b2);
+            c2 = w2.fma(x2, c2);
+            d2 = w2.fma(x3, d2);
+            FloatVector w3 = FloatVector.fromArray(S, w, base + 3 * L);
+            a3 = w3.fma(x0, a3);
+            b3 = w3.fma(x1, b3);
+            c3 = w3.fma(x2, c3);
+            d3 = w3.fma(x3, d3);
+        }
+        a0.intoArray(z, zOff);
+        a1.intoArray(z, zOff + L);
+        a2.intoArray(z, zOff + 2 * L);
+        a3.intoArray(z, zOff + 3 * L);
+        b0.intoArray(z, z1);
+        b1.intoArray(z, z1 + L);
+        b2.intoArray(z, z1 + 2 * L);
+        b3.intoArray(z, z1 + 3 * L);
+        c0.intoArray(z, z2);
+        c1.intoArray(z, z2 + L);
+        c2.intoArray(z, z2 + 2 * L);
+        c3.intoArray(z, z2 + 3 * L);
+        d0.intoArray(z, z3);
+        d1.intoArray(z, z3 + L);
+        d2.intoArray(z, z3 + 2 * L);
+        d3.intoArray(z, z3 + 3 * L);
+    }
+
+    /** {@link #fourStreams} for two streams: eight accumulators, which AVX2's 16 registers hold. */
+    static void twoStreams(float[] w, int wOff, int stride, float[] v, int vOff, int vStride, int n, float[] z, int zOff,
+                           int zStride) {
+        int z1 = zOff + zStride;
+        FloatVector a0 = FloatVector.fromArray(S, z, zOff);
+        FloatVector a1 = FloatVector.fromArray(S, z, zOff + L);
+        FloatVector a2 = FloatVector.fromArray(S, z, zOff + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, z, zOff + 3 * L);
+        FloatVector b0 = FloatVector.fromArray(S, z, z1);
+        FloatVector b1 = FloatVector.fromArray(S, z, z1 + L);
+        FloatVector b2 = FloatVector.fromArray(S, z, z1 + 2 * L);
+        FloatVector b3 = FloatVector.fromArray(S, z, z1 + 3 * L);
+        int v1 = vOff + vStride;
+        for (int r = 0; r < n; r++) {
+            FloatVector x0 = FloatVector.broadcast(S, v[vOff + r]);
+            FloatVector x1 = FloatVector.broadcast(S, v[v1 + r]);
+            int base = wOff + r * stride;
+            FloatVector w0 = FloatVector.fromArray(S, w, base);
+            a0 = w0.fma(x0, a0);
+            b0 = w0.fma(x1, b0);
+            FloatVector w1 = FloatVector.fromArray(S, w, base + L);
+            a1 = w1.fma(x0, a1);
+            b1 = w1.fma(x1, b1);
+            FloatVector w2 = FloatVector.fromArray(S, w, base + 2 * L);
+            a2 = w2.fma(x0, a2);
+            b2 = w2.fma(x1, b2);
+            FloatVector w3 = FloatVector.fromArray(S, w, base + 3 * L);
+            a3 = w3.fma(x0, a3);
+            b3 = w3.fma(x1, b3);
+        }
+        a0.intoArray(z, zOff);
+        a1.intoArray(z, zOff + L);
+        a2.intoArray(z, zOff + 2 * L);
+        a3.intoArray(z, zOff + 3 * L);
+        b0.intoArray(z, z1);
+        b1.intoArray(z, z1 + L);
+        b2.intoArray(z, z1 + 2 * L);
+        b3.intoArray(z, z1 + 3 * L);
+    }
+
+    /**
      * Sixteen accumulators of 512 bits: 256 outputs of a row-major matrix in one pass over the
      * rows, so each input value is broadcast once, not once per block of eight (Java-path products
      * with wide rows, such as {@code predict}'s; the step itself walks column panels instead).

@@ -125,23 +125,17 @@ public abstract sealed class Model permits TaggerModel, SumModel {
 
     /**
      * Steps many streams at once, one input each, so the weights come into the caches once per batch
-     * instead of once per element: while they fit in L2 ({@link PackedLstm#batchesStepOneByOne}) one
-     * stream after another with {@link Stepper}'s kernel (the same bits), else one matrix product per
-     * layer for all of them ({@link PackedLstm#stepBatch}; {@link Stepper}'s results to float
-     * rounding). One per thread.
+     * instead of once per element: while they fit in L2 ({@link PackedLstm#batchesStepOneByOne})
+     * with {@link Stepper}'s kernel a few streams at a time ({@link PackedLstm#stepEach}, the same
+     * bits), else one matrix product per layer for all of them ({@link PackedLstm#stepBatch};
+     * {@link Stepper}'s results to float rounding). One per thread.
      */
     public final BatchStepper newBatchStepper() {
-        Stepper single = newStepper();
-        BatchStepper product = packed().batchesStepOneByOne() ? null : newProductStepper();
+        BatchStepper each = batchStepper(false);
+        BatchStepper product = packed().batchesStepOneByOne() ? null : batchStepper(true);
         return (inputs, states, n, predictions) -> {
-            if (product == null || n == 1) {
-                // one stream, or weights that stay in L2 between elements: the single step's panel kernel is faster
-                for (int b = 0; b < n; b++) {
-                    predictions[b] = single.step(inputs[b], states[b]);
-                }
-            } else {
-                product.step(inputs, states, n, predictions);
-            }
+            // one stream, or weights that stay in L2 between elements: the single step's panel kernel, four streams at a time
+            (product == null || n == 1 ? each : product).step(inputs, states, n, predictions);
         };
     }
 
@@ -150,7 +144,16 @@ public abstract sealed class Model permits TaggerModel, SumModel {
      * whatever the model's size: what {@link #newBatchStepper} takes for layers that outgrow L2, and
      * what reference checks compare with {@link Stepper}. One per thread.
      */
-    public abstract BatchStepper newProductStepper();
+    public final BatchStepper newProductStepper() {
+        return batchStepper(true);
+    }
+
+    /**
+     * This kind's batched step: its inputs written side by side, the LSTM stepped by
+     * {@link PackedLstm#stepBatch} ({@code asProduct}) or {@link PackedLstm#stepEach}, then each
+     * stream's prediction. One per thread.
+     */
+    protected abstract BatchStepper batchStepper(boolean asProduct);
 
     /** The batched step of many streams. */
     public interface BatchStepper {

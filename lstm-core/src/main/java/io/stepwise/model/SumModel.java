@@ -190,7 +190,7 @@ public final class SumModel extends Model {
     }
 
     @Override
-    public BatchStepper newProductStepper() {
+    protected BatchStepper batchStepper(boolean asProduct) {
         return new BatchStepper() {
             private final PackedLstm lstm = packed();
             private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
@@ -208,7 +208,11 @@ public final class SumModel extends Model {
                     }
                     x[b] = (float) (value.value() / inputScale);
                 }
-                lstm.stepBatch(x, states, n, scratch);
+                if (asProduct) {
+                    lstm.stepBatch(x, states, n, scratch);
+                } else {
+                    lstm.stepEach(x, states, n, scratch);
+                }
                 int top = lstmConfig().numLayers() - 1;
                 for (int b = 0; b < n; b++) {
                     linear.forwardRow(states[b].values(), states[b].hOffset(top), y);

@@ -487,7 +487,7 @@ public final class TaggerModel extends Model {
     }
 
     @Override
-    public BatchStepper newProductStepper() {
+    protected BatchStepper batchStepper(boolean asProduct) {
         return new BatchStepper() {
             private final Features features = new Features();
             private final PackedLstm lstm = packed();
@@ -512,7 +512,11 @@ public final class TaggerModel extends Model {
                     int id = features.write(token.text(), x, b * in);
                     gateRows[b] = gates.row(id);
                 }
-                lstm.stepBatch(x, gates.values(), gateRows, embeddingDim(), states, n, scratch);
+                if (asProduct) {
+                    lstm.stepBatch(x, gates.values(), gateRows, embeddingDim(), states, n, scratch);
+                } else {
+                    lstm.stepEach(x, gates.values(), gateRows, embeddingDim(), states, n, scratch);
+                }
                 int top = lstmConfig().numLayers() - 1;
                 for (int b = 0; b < n; b++) {
                     predictions[b] = head(0, states[b].values(), states[b].hOffset(top), null, 0, logits, pair);
