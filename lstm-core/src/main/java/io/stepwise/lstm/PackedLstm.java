@@ -81,13 +81,14 @@ public final class PackedLstm {
     static final long ONE_BY_ONE_MAX_LAYER_BYTES = 1L << 20;
 
     /**
-     * Whether a batch of elements costs less stepped one after another with {@link #step} than as one
-     * product ({@link #stepBatch}) where products run on one BLAS thread, as in the streaming job.
-     * While every layer's weights fit in a core's L2 cache (1 MB), they stay there from one element
-     * to the next, which is what a batch is for, and the step's panel kernel runs nearer the core's
-     * peak than a single-threaded sgemm of these thin shapes. Measured in {@code stepwise bench
-     * pipeline} (docs/benchmarks.md): the EWT-size tagger (64 / 128, 393 KB), batches of about 110,
-     * 7.7 against 10.8 us per element; the sum model's 64-wide layer is 66 KB.
+     * Whether a batch of elements costs less stepped with {@link #step}'s kernel ({@link #stepEach})
+     * than as one product ({@link #stepBatch}) where products run on one BLAS thread, as in the
+     * streaming job. While every layer's weights fit in a core's L2 cache (1 MB), they stay there
+     * from one element to the next, which is what a batch is for, and the step's panel kernel runs
+     * nearer the core's peak than a single-threaded sgemm of these thin shapes. Measured in
+     * {@code stepwise bench pipeline} (docs/benchmarks.md): the EWT-size tagger (64 / 128, 393 KB),
+     * batches of about 110, 7.7 us per element one element at a time against 10.8 us for the
+     * product, and 2.5-3.0 us four at a time; the sum model's 64-wide layer is 66 KB.
      */
     public boolean batchesStepOneByOne() {
         for (float[] w : weights) {

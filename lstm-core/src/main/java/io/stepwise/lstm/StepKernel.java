@@ -148,7 +148,7 @@ public final class StepKernel {
      * is loaded once for up to {@link #GROUP} streams and multiplied with each of their values, where
      * {@link #accumulatePanelRows} loads it once per stream: one step reads the EWT-size tagger's
      * 256 KB of recurrent weights from L2 at about 64 GB/s, which is what bounds it, not the
-     * multiply-adds (docs/benchmarks.md, "The step's kernel"). Every output still adds its rows in
+     * multiply-adds (docs/benchmarks.md, "Four streams at a time"). Every output still adds its rows in
      * order, so each stream gets the bits {@link #accumulatePanelRows} would give it.
      */
     public static void accumulatePanelRowsEach(float[] panels, int k, int g, int first, int n, float[] v, int vOff,
