@@ -88,7 +88,8 @@ public final class PipelineBenchmark {
                 }
                 LatencyRecorder latency = reader.latency();
                 return new RowResult(row, delivery, perSecond, reader.steady().windowSeconds(), sent, latency.percentile(50),
-                        latency.percentile(99), latency.max(), reader.written().percentile(50), latency.count(), verdict.expected(), step);
+                        latency.percentile(99), latency.max(), reader.written().percentile(50),
+                        reader.written().percentile(99), latency.count(), verdict.expected(), step);
             }
         }
     }

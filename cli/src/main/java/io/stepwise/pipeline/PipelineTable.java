@@ -11,7 +11,7 @@ import java.util.Locale;
  */
 public final class PipelineTable {
 
-    private static final String FORMAT = "%-3s %-38s %-14s %11s %7s %11s %9s %9s %9s %12s%n";
+    private static final String FORMAT = "%-3s %-38s %-14s %11s %7s %11s %9s %9s %9s %12s %12s%n";
 
     private PipelineTable() {
     }
@@ -28,13 +28,14 @@ public final class PipelineTable {
         boolean anyShort = false;
         StringBuilder s = new StringBuilder(setup).append('\n');
         s.append(String.format(Locale.ROOT, FORMAT, "row", "system under test", "delivery", "elements/s", "window", "latency at", "p50", "p99",
-                "max", "written p50"));
+                "max", "written p50", "written p99"));
         for (RowResult r : rows) {
             boolean tooShort = r.window() < steadySeconds;
             anyShort |= tooShort;
             s.append(String.format(Locale.ROOT, FORMAT, r.row().letter(), r.row().title(), r.delivery().label(),
                     rate(r.perSecond()) + (tooShort ? "*" : ""), seconds(r.window()), rate(r.latencyRate()) + "/s",
-                    millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50())));
+                    millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50()),
+                    millis(r.writtenP99())));
         }
         if (anyShort) {
             s.append(String.format(Locale.ROOT, "* measured over less than %d checkpoint intervals (%s): a start-up burst or ramp may "
@@ -61,8 +62,10 @@ public final class PipelineTable {
                   the row's elements/s); p50/p99/max: from an element's Kafka timestamp to its result being read by an
                   independent read_committed consumer, leaving out the elements sent in the phase's first 20%. Row f
                   (delay 2): to its tag at once; its final tag waits for two more words of the stream, as the load sends them.
-                written p50: from an element's Kafka timestamp to its result being appended to the output topic, before
-                  its transaction commits; the rest of the latency is the wait for the commit (the checkpoint interval).
+                written p50/p99: from an element's Kafka timestamp to its result being appended to the output topic, before
+                  its transaction commits; the rest of the latency is the wait for the commit (the checkpoint interval)
+                  and the reader's fetch. At-least-once, p99 against written p99 says whether the tail built up before
+                  the append (in the job and its producer) or after it.
                 in the job: the CPU time of the operator's thread in its batched step (ServedModel.stepBatch) per element
                   stepped, over the same window as elements/s, with the mean elements per batch; alone: the same call on
                   batches of that size, in this JVM with nothing in between (its weights stay in the caches).

@@ -37,9 +37,9 @@ class BenchPipelineCommandTest {
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).contains("2,000 elements per row from 50 interleaved streams", "checkpoints every 500ms",
                 "job options --idle-timeout 1h");
-        // a row: letter, system, delivery, elements/s, its window, the latency phase's rate, p50, p99, max, written p50
+        // a row: letter, system, delivery, elements/s, its window, the latency phase's rate, p50, p99, max, written p50, p99
         Pattern row = Pattern.compile("([ab])\\s+(.+?)\\s{2,}(exactly-once|at-least-once)\\s+([\\d,]+)\\*?\\s+[\\d.]+ s\\s+([\\d,]+)/s"
-                + "(\\s+[\\d.]+ m?s){4}");
+                + "(\\s+[\\d.]+ m?s){5}");
         List<String> rows = lines.stream().filter(l -> row.matcher(l).matches()).toList();
         assertThat(rows).as(r.out()).hasSize(4);
         assertThat(rows.get(0)).startsWith("a   Kafka copy").contains("exactly-once");
