@@ -77,8 +77,8 @@ public final class PackedLstm {
         return t.data();
     }
 
-    /** See {@link #batchesStepOneByOne}: a core's L2 cache on the machines measured. */
-    static final long ONE_BY_ONE_MAX_LAYER_BYTES = 1L << 20;
+    /** See {@link #batchesStepEach}: a core's L2 cache on the machines measured. */
+    static final long STEP_EACH_MAX_LAYER_BYTES = 1L << 20;
 
     /**
      * Whether a batch of elements costs less stepped with {@link #step}'s kernel ({@link #stepEach})
@@ -90,9 +90,9 @@ public final class PackedLstm {
      * batches of about 110, 7.7 us per element one element at a time against 10.8 us for the
      * product, and 2.5-3.0 us four at a time; the sum model's 64-wide layer is 66 KB.
      */
-    public boolean batchesStepOneByOne() {
+    public boolean batchesStepEach() {
         for (float[] w : weights) {
-            if (w.length * (long) Float.BYTES > ONE_BY_ONE_MAX_LAYER_BYTES) {
+            if (w.length * (long) Float.BYTES > STEP_EACH_MAX_LAYER_BYTES) {
                 return false;
             }
         }
@@ -223,7 +223,7 @@ public final class PackedLstm {
      * Advances {@code states[0..n)} as {@link #step} would, one after another, and to the same bits,
      * but a few states at a time ({@link StepKernel#accumulatePanelRowsEach}): each weight is read
      * once per four states, not once per state. The arguments are {@link #stepBatch}'s. While the
-     * weights fit in L2 ({@link #batchesStepOneByOne}) this is the fastest way through a batch; its
+     * weights fit in L2 ({@link #batchesStepEach}) this is the fastest way through a batch; its
      * cost per state falls with the batch up to four states.
      */
     public void stepEach(float[] x, float[] gates, int[] gateRows, int known, LstmState[] states, int n,
@@ -317,8 +317,8 @@ public final class PackedLstm {
      * Whole sequences {@code x[T][B][input_size]} (seq-first), each batch entry from its own state
      * (advanced in place); returns the top layer's outputs {@code out[T][B][H]}. Each step is
      * {@link #stepEach}, so the result equals stepping each sequence one element at a time, bit for
-     * bit: offline prediction and the streaming job agree by construction. A sequence shorter than T may be padded with anything; its outputs past its
-     * end are not meaningful.
+     * bit: offline prediction and the streaming job agree by construction. A sequence shorter than
+     * T may be padded with anything; its outputs past its end are not meaningful.
      */
     public float[] forwardSequence(float[] x, int steps, int batch, LstmState[] states) {
         int in = config.inputSize();

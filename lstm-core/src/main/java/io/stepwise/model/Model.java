@@ -125,14 +125,14 @@ public abstract sealed class Model permits TaggerModel, SumModel {
 
     /**
      * Steps many streams at once, one input each, so the weights come into the caches once per batch
-     * instead of once per element: while they fit in L2 ({@link PackedLstm#batchesStepOneByOne})
+     * instead of once per element: while they fit in L2 ({@link PackedLstm#batchesStepEach})
      * with {@link Stepper}'s kernel a few streams at a time ({@link PackedLstm#stepEach}, the same
      * bits), else one matrix product per layer for all of them ({@link PackedLstm#stepBatch};
      * {@link Stepper}'s results to float rounding). One per thread.
      */
     public final BatchStepper newBatchStepper() {
         BatchStepper each = batchStepper(false);
-        BatchStepper product = packed().batchesStepOneByOne() ? null : batchStepper(true);
+        BatchStepper product = packed().batchesStepEach() ? null : batchStepper(true);
         return (inputs, states, n, predictions) -> {
             // one stream, or weights that stay in L2 between elements: the single step's panel kernel, four streams at a time
             (product == null || n == 1 ? each : product).step(inputs, states, n, predictions);

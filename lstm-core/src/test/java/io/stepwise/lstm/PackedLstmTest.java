@@ -363,12 +363,12 @@ class PackedLstmTest {
 
 
     @Test
-    void batchesStepOneByOneWhileEveryLayersWeightsFitTheL2BudgetAndAsAProductBeyond() {
+    void batchesStepEachWhileEveryLayersWeightsFitTheL2BudgetAndAsAProductBeyond() {
         // (in + H) x 4H floats per layer: 64 / 128 is 192 x 512 x 4 B = 393 KB; 256 / 256 is 512 x 1024 x 4 B = 2 MB
-        assertThat(Setup.random(64, 128, 1, 1).packed().batchesStepOneByOne()).isTrue();
-        assertThat(Setup.random(256, 256, 1, 1).packed().batchesStepOneByOne()).isFalse();
+        assertThat(Setup.random(64, 128, 1, 1).packed().batchesStepEach()).isTrue();
+        assertThat(Setup.random(256, 256, 1, 1).packed().batchesStepEach()).isFalse();
         // in 8 / hidden 182, two layers: the first is 190 x 728 x 4 B = 553 KB, the second 364 x 728 x 4 B = 1.06 MB
-        assertThat(Setup.random(8, 182, 1, 1).packed().batchesStepOneByOne()).isTrue();
-        assertThat(Setup.random(8, 182, 2, 1).packed().batchesStepOneByOne()).isFalse();
+        assertThat(Setup.random(8, 182, 1, 1).packed().batchesStepEach()).isTrue();
+        assertThat(Setup.random(8, 182, 2, 1).packed().batchesStepEach()).isFalse();
     }
 }
