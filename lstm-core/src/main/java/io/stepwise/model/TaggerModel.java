@@ -44,7 +44,7 @@ public final class TaggerModel extends Model {
     private final Linear hidden2tag;
     private final Linear[] delayed; // [d - 1], d = 1 .. delay
     private final CharCache charCache;
-    private final EmbeddingGates embeddingGates;
+    private final KnownWordGates knownWordGates;
 
     /** The tutorial's tagger: words only, tags at once. */
     public TaggerModel(ModelMeta meta, Vocabulary words, Vocabulary tags, int embeddingDim, int hiddenSize, int numLayers) {
@@ -66,7 +66,7 @@ public final class TaggerModel extends Model {
         this.hidden2tag = layers.hidden2tag;
         this.delayed = layers.delayed;
         this.charCache = new CharCache();
-        this.embeddingGates = new EmbeddingGates();
+        this.knownWordGates = new KnownWordGates();
     }
 
     private TaggerModel(TaggerModel other, ModelMeta meta) {
@@ -79,7 +79,7 @@ public final class TaggerModel extends Model {
         this.hidden2tag = other.hidden2tag;
         this.delayed = other.delayed;
         this.charCache = other.charCache;
-        this.embeddingGates = other.embeddingGates;
+        this.knownWordGates = other.knownWordGates;
     }
 
     /**
@@ -234,7 +234,7 @@ public final class TaggerModel extends Model {
         super.weightsChanged();
         if (charCache != null) {
             charCache.invalidate();
-            embeddingGates.invalidate();
+            knownWordGates.invalidate();
         }
     }
 
@@ -330,44 +330,60 @@ public final class TaggerModel extends Model {
                 return Map.of();
             }
             CharEncoder.Reader reader = chars.newReader();
-            Map<String, float[]> m = new HashMap<>(words.size() * (shape.lowercase() ? 3 : 2));
-            for (String w : words.entries()) {
-                if (w.equals(words.unknown())) {
-                    continue;
-                }
-                put(m, reader, w);
-                if (shape.lowercase()) {
-                    put(m, reader, w.substring(0, w.offsetByCodePoints(0, 1)).toUpperCase(Locale.ROOT)
-                            + w.substring(w.offsetByCodePoints(0, 1)));
-                }
+            List<String> forms = writtenForms();
+            Map<String, float[]> m = new HashMap<>(forms.size() * 2);
+            for (String w : forms) {
+                float[] e = new float[chars.dim()];
+                reader.encode(w, e, 0);
+                m.put(w, e);
             }
             return m;
-        }
-
-        private void put(Map<String, float[]> m, CharEncoder.Reader reader, String w) {
-            float[] e = new float[chars.dim()];
-            reader.encode(w, e, 0);
-            m.put(w, e);
         }
     }
 
     /**
-     * Each vocabulary word's share of the first layer's gates, {@code bias + W_ih[:, :E] · embedding}
-     * ({@link PackedLstm#leadingInputGates}), so that a step multiplies only the character features
-     * and h: a known word's step then reads fewer weights than a word-only tagger's. Words are most
-     * frequent first, so a vocabulary larger than {@link #MAX_BYTES} keeps its most frequent words
-     * here; the others take the full product. Built on first use after a change.
+     * The vocabulary's words as they may be written, most frequent first: each word and, with
+     * lower-cased lookup, its capitalised form (sentence starts, names) after it; not the unknown word.
      */
-    private final class EmbeddingGates {
+    private List<String> writtenForms() {
+        List<String> forms = new ArrayList<>(words.size() * (shape.lowercase() ? 2 : 1));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String w : words.entries()) {
+            if (w.equals(words.unknown())) {
+                continue;
+            }
+            if (seen.add(w)) {
+                forms.add(w);
+            }
+            if (shape.lowercase()) {
+                String capitalised = w.substring(0, w.offsetByCodePoints(0, 1)).toUpperCase(Locale.ROOT)
+                        + w.substring(w.offsetByCodePoints(0, 1));
+                if (seen.add(capitalised)) {
+                    forms.add(capitalised);
+                }
+            }
+        }
+        return forms;
+    }
+
+    /**
+     * Each known word's share of the first layer's gates, {@code bias + W_ih · x} over the whole input
+     * x the word always has ({@link PackedLstm#leadingInputGates}), so that its step multiplies only h:
+     * a table lookup instead of most of the product. A word-only tagger's x is the word's embedding,
+     * one row per vocabulary entry; with character features x is the embedding beside the encoding
+     * of the word as written, one row per written form ({@link #writtenForms}). Rows go to the most
+     * frequent words first, up to {@link #MAX_BYTES}; other words, and unknown ones, take the full
+     * product. Each row adds its inputs in the order the step does, so a word's step gives the same
+     * bits from the table as without it. Built on first use after a change.
+     */
+    private final class KnownWordGates {
         static final long MAX_BYTES = 32L << 20;
         private volatile GateTable table;
 
         GateTable get() {
             GateTable t = table;
             if (t == null) {
-                int g = 4 * lstmConfig().hiddenSize();
-                int rows = (int) Math.min(words.size(), MAX_BYTES / (4L * g));
-                t = new GateTable(packed().leadingInputGates(embedding.weight().data(), rows, embeddingDim()), rows);
+                t = build();
                 table = t;
             }
             return t;
@@ -376,12 +392,54 @@ public final class TaggerModel extends Model {
         void invalidate() {
             table = null;
         }
+
+        private GateTable build() {
+            int cap = (int) (MAX_BYTES / (4L * 4 * lstmConfig().hiddenSize()));
+            if (chars == null) {
+                int rows = Math.min(words.size(), cap);
+                return new GateTable(packed().leadingInputGates(embedding.weight().data(), rows, embeddingDim()), rows,
+                        embeddingDim(), null);
+            }
+            Map<String, float[]> encodings = charCache.get();
+            List<String> forms = writtenForms();
+            int rows = Math.min(forms.size(), cap);
+            int in = lstmConfig().inputSize();
+            float[] inputs = new float[Math.multiplyExact(rows, in)];
+            Map<String, Integer> byForm = new HashMap<>(rows * 2);
+            for (int r = 0; r < rows; r++) {
+                String form = forms.get(r);
+                embedding.lookup(wordIndex(form), inputs, r * in);
+                System.arraycopy(encodings.get(form), 0, inputs, r * in + embeddingDim(), chars.dim());
+                byForm.put(form, r);
+            }
+            return new GateTable(packed().leadingInputGates(inputs, rows, in), rows, in, byForm);
+        }
     }
 
-    /** {@link EmbeddingGates}' rows: the first {@code count} words' gates, {@code 4H} floats each. */
-    private record GateTable(float[] values, int count) {
-        /** Word {@code id}'s row, or -1 where the word has none (no vocabulary entry, or past the table). */
-        int row(int id) {
+    /**
+     * {@link KnownWordGates}' rows, {@code 4H} floats each, for the first {@code known} inputs; found
+     * by written form ({@code byForm}) with character features, else by vocabulary index.
+     */
+    private final class GateTable {
+        private final float[] values;
+        private final int count;
+        private final int known;
+        private final Map<String, Integer> byForm;
+
+        GateTable(float[] values, int count, int known, Map<String, Integer> byForm) {
+            this.values = values;
+            this.count = count;
+            this.known = known;
+            this.byForm = byForm;
+        }
+
+        /** The row of {@code word} as written, or -1 where it has none (unknown, or past the table). */
+        int row(String word) {
+            if (byForm != null) {
+                Integer r = byForm.get(word);
+                return r == null ? -1 : r;
+            }
+            int id = wordIndex(word);
             return id >= 0 && id < count ? id : -1;
         }
     }
@@ -454,7 +512,7 @@ public final class TaggerModel extends Model {
         private final float[] scratch = lstm.newScratch();
         private final float[] logits = new float[tags.size()];
         private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
-        private final GateTable gates = embeddingGates.get();
+        private final GateTable gates = knownWordGates.get();
 
         @Override
         public Prediction.Tag step(Input input, LstmState state) {
@@ -465,11 +523,12 @@ public final class TaggerModel extends Model {
         }
 
         public Prediction.Tag step(String word, LstmState state) {
-            int id = features.write(word, x, 0);
-            int row = gates.row(id);
+            int row = gates.row(word);
             if (row >= 0) {
-                lstm.step(x, 0, gates.values(), row * 4 * lstmConfig().hiddenSize(), embeddingDim(), state, scratch);
+                // the table holds the whole input's share: x is not read
+                lstm.step(x, 0, gates.values, row * 4 * lstmConfig().hiddenSize(), gates.known, state, scratch);
             } else {
+                features.write(word, x, 0);
                 lstm.step(x, 0, state, scratch);
             }
             return head(0, state.values(), state.hOffset(lstmConfig().numLayers() - 1), null, 0, logits, pair);
@@ -494,7 +553,7 @@ public final class TaggerModel extends Model {
             private final PackedLstm.BatchScratch scratch = lstm.newBatchScratch();
             private final float[] logits = new float[tags.size()];
             private final float[] pair = new float[2 * lstmConfig().hiddenSize()];
-            private final GateTable gates = embeddingGates.get();
+            private final GateTable gates = knownWordGates.get();
             private float[] x = new float[0];
             private int[] gateRows = new int[0];
 
@@ -509,13 +568,15 @@ public final class TaggerModel extends Model {
                     if (!(inputs[b] instanceof Input.Token token)) {
                         throw new IllegalArgumentException(refusal(inputs[b]));
                     }
-                    int id = features.write(token.text(), x, b * in);
-                    gateRows[b] = gates.row(id);
+                    gateRows[b] = gates.row(token.text());
+                    if (gateRows[b] < 0) {
+                        features.write(token.text(), x, b * in); // a table row holds the whole input's share
+                    }
                 }
                 if (asProduct) {
-                    lstm.stepBatch(x, gates.values(), gateRows, embeddingDim(), states, n, scratch);
+                    lstm.stepBatch(x, gates.values, gateRows, gates.known, states, n, scratch);
                 } else {
-                    lstm.stepEach(x, gates.values(), gateRows, embeddingDim(), states, n, scratch);
+                    lstm.stepEach(x, gates.values, gateRows, gates.known, states, n, scratch);
                 }
                 int top = lstmConfig().numLayers() - 1;
                 for (int b = 0; b < n; b++) {

@@ -97,4 +97,34 @@ class BatchSteppersTest {
             }
         }
     }
+
+    /**
+     * A character tagger with lower-cased lookup takes a known word's whole input share of the gates
+     * (embedding and characters as written) from a table; other words, unknown or written in a form
+     * the table lacks, compute it. Either way each word's tag at once has the bits of {@code predict},
+     * which multiplies every input: the job and the offline path agree exactly.
+     */
+    @Test
+    void aCharacterTaggersStepsFromTheKnownWordTableGivePredictsBits() {
+        List<String> words = List.of("the", "dog", "ate", "an", "apple", "éclair");
+        Vocabulary characters = Vocabulary.withUnknown(List.of("t", "h", "e", "d", "o", "g", "a", "n", "p", "l", "T", "D", "é", "É"));
+        TaggerModel m = new TaggerModel(new ModelMeta("chars", 1, Map.of()), Vocabulary.withUnknown(words),
+                Vocabulary.closed(List.of("DET", "NOUN", "VERB")), characters, new TaggerShape(4, 6, 1, 3, 5, 8, 0, true))
+                .initRandom(11);
+        // known, capitalised (in the table too), all capitals (known word, form not in the table), unknown
+        List<String> sentence = List.of("The", "dog", "ate", "an", "Éclair", "THE", "apple", "zebra", "Dog", "DOG");
+        List<Prediction> offline = m.predict(List.of(sentence.stream().map(Input::token).toList())).get(0);
+
+        TaggerModel.Stepper single = m.newStepper();
+        LstmState state = LstmState.zeros(m.lstmConfig());
+        Model.BatchStepper batch = m.newBatchStepper();
+        LstmState[] states = {LstmState.zeros(m.lstmConfig())};
+        Prediction[] out = new Prediction[1];
+        for (int t = 0; t < sentence.size(); t++) {
+            Prediction.Tag step = single.step(sentence.get(t), state);
+            batch.step(new Input[]{Input.token(sentence.get(t))}, states, 1, out);
+            assertThat(step).as("word %d, %s, stepped alone", t, sentence.get(t)).isEqualTo(offline.get(t));
+            assertThat(out[0]).as("word %d, %s, in a batch", t, sentence.get(t)).isEqualTo(offline.get(t));
+        }
+    }
 }
