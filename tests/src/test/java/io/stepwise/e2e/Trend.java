@@ -107,15 +107,26 @@ final class Trend {
     }
 
     /**
-     * The series' upper envelope inside the window {@code [from, to]}: at each sample of the window,
-     * the largest value within {@code cycle} seconds either side of it that is also in the window
+     * The series' lower envelope inside the window {@code [from, to]}: at each sample of the window,
+     * the smallest value within {@code cycle} seconds either side of it that is also in the window
      * (NaN samples left out); NaN outside the window. A figure that saw-tooths with a period up to
      * {@code cycle}, such as the size of an incremental RocksDB checkpoint between two compactions,
-     * is judged on it: every sample then sees at least one whole tooth of the window's own, so
-     * neither the tooth's phase nor a lower tooth before the window moves it, while a leak raises it.
-     * Over a window a few cycles long it only resolves a steep rise (TrendTest says how steep).
+     * is judged on it: every sample then sees at least one trough of the window's own, the size
+     * right after a compaction, which neither the tooth's phase nor how many files the compaction
+     * waited for moves (its peaks do: three files or four, 525 or 630 KB in one run), while a leak
+     * raises it. Over a window a few cycles long it only resolves a steep rise (TrendTest says how
+     * steep).
      */
-    static double[] envelope(double[] t, double[] y, double cycle, double from, double to) {
+    static double[] lowerEnvelope(double[] t, double[] y, double cycle, double from, double to) {
+        return envelope(t, y, cycle, from, to, false);
+    }
+
+    /** {@link #lowerEnvelope}'s counterpart: the largest value within {@code cycle} seconds either side. */
+    static double[] upperEnvelope(double[] t, double[] y, double cycle, double from, double to) {
+        return envelope(t, y, cycle, from, to, true);
+    }
+
+    private static double[] envelope(double[] t, double[] y, double cycle, double from, double to, boolean upper) {
         double[] out = new double[y.length];
         for (int i = 0; i < y.length; i++) {
             out[i] = Double.NaN;
@@ -123,8 +134,8 @@ final class Trend {
                 continue;
             }
             for (int j = 0; j < y.length; j++) {
-                if (t[j] >= Math.max(from, t[i] - cycle) && t[j] <= Math.min(to, t[i] + cycle) && !Double.isNaN(y[j])
-                        && !(y[j] <= out[i])) {
+                boolean inReach = t[j] >= Math.max(from, t[i] - cycle) && t[j] <= Math.min(to, t[i] + cycle);
+                if (inReach && !Double.isNaN(y[j]) && (Double.isNaN(out[i]) || (upper ? y[j] > out[i] : y[j] < out[i]))) {
                     out[i] = y[j];
                 }
             }

@@ -75,65 +75,92 @@ class TrendTest {
     }
 
     /**
-     * A checkpoint size as RocksDB makes it: one more level-0 file per checkpoint (every 5 s) for
-     * four checkpoints, then a compaction back to the bottom, sampled every {@code step} s over
-     * {@code seconds}; {@code phase} shifts the tooth; {@code leak} is the rise from {@code from}
-     * over {@code span} seconds, as a share of the level. Before {@code lowUntil} the teeth peak
-     * after three files (a warm-up whose compactions came early).
+     * A checkpoint size as RocksDB makes it: a checkpoint every 5 s from {@code phase} s, each one
+     * more level-0 file of 105 KB on a compacted 310 KB, until a compaction after two or three more
+     * files (drawn per tooth from {@code seed}; runs show both, 525 and 630 KB peaks) takes it back
+     * down; sampled every {@code step} s over {@code seconds}; {@code leak} is the rise from
+     * {@code from} over {@code span} seconds, as a share of the level.
      */
-    private static double[][] sawtooth(int phase, double leak, double from, double span, double lowUntil, int step, int seconds) {
+    private static double[][] sawtooth(long seed, int phase, double leak, double from, double span, int step, int seconds) {
+        SplittableRandom rng = new SplittableRandom(seed);
         int n = seconds / step;
         double[] t = new double[n];
         double[] y = new double[n];
+        int files = 0;
+        int peak = 2 + rng.nextInt(2);
+        double nextCheckpoint = phase;
+        double size = 310_000;
         for (int i = 0; i < n; i++) {
             t[i] = 0.1 + step * i;
-            int filesSinceCompaction = (int) (((t[i] + phase) % 20) / 5);
-            if (t[i] < lowUntil) {
-                filesSinceCompaction = Math.min(filesSinceCompaction, 2);
+            while (nextCheckpoint <= t[i]) {
+                if (files == peak) {
+                    files = 0;
+                    peak = 2 + rng.nextInt(2);
+                } else {
+                    files++;
+                }
+                size = 310_000 + 105_000 * files;
+                nextCheckpoint += 5;
             }
-            y[i] = (310_000 + 105_000 * filesSinceCompaction) * (1 + leak * Math.max(0, t[i] - from) / span);
+            y[i] = size * (1 + leak * Math.max(0, t[i] - from) / span);
         }
         return new double[][]{t, y};
     }
 
-    private static Trend.Verdict onEnvelope(double[][] s, double from, double to) {
-        return verdict(new double[][]{s[0], Trend.envelope(s[0], s[1], 25, from, to)}, from, to);
+    private static Trend.Verdict onTroughs(double[][] s, double from, double to) {
+        return verdict(new double[][]{s[0], Trend.lowerEnvelope(s[0], s[1], 25, from, to)}, from, to);
+    }
+
+    private static Trend.Verdict onPeaks(double[][] s, double from, double to) {
+        return verdict(new double[][]{s[0], Trend.upperEnvelope(s[0], s[1], 25, from, to)}, from, to);
     }
 
     @Test
-    void aSawtoothLongerThanASpanLevelsOffOnItsEnvelopeWhateverItsPhaseAndTheToothBeforeTheWindow() {
-        boolean mediansMisjudgedAPhase = false;
-        for (int phase = 0; phase < 20; phase++) {
-            // the 3-minute soak's window before the kill, after a warm-up of lower teeth
-            double[][] flat = sawtooth(phase, 0, 48, 56, 45, 2, 240);
-            mediansMisjudgedAPhase |= !verdict(flat, 48, 104).levels();
-            Trend.Verdict v = onEnvelope(flat, 48, 104);
-            assertThat(v.levels()).as("phase %d: %s", phase, v.describe()).isTrue();
-            assertThat(v.mean()).isEqualTo(625_000);
+    void aSawtoothLevelsOffOnItsLowerEnvelopeWhateverItsPhaseAndHowManyFilesEachCompactionWaitedFor() {
+        boolean mediansMisjudged = false;
+        boolean peaksMisjudged = false;
+        for (long seed = 1; seed <= 10; seed++) {
+            for (int phase = 0; phase < 5; phase++) {
+                // the 3-minute soak's window before the kill, sampled every 2 s
+                double[][] flat = sawtooth(seed, phase, 0, 48, 56, 2, 240);
+                mediansMisjudged |= !verdict(flat, 48, 104).levels();
+                peaksMisjudged |= !onPeaks(flat, 48, 104).levels();
+                Trend.Verdict v = onTroughs(flat, 48, 104);
+                assertThat(v.levels()).as("seed %d, phase %d: %s", seed, phase, v.describe()).isTrue();
+                assertThat(v.mean()).isEqualTo(310_000);
+            }
         }
-        assertThat(mediansMisjudgedAPhase).as("the spans' medians alone, on some phase of a flat tooth").isTrue();
+        // why the troughs: the spans' medians and the peaks both read growth into some flat run
+        assertThat(mediansMisjudged).as("the spans' medians, on some flat run").isTrue();
+        assertThat(peaksMisjudged).as("the upper envelope, on some flat run").isTrue();
     }
 
     @Test
-    void aLeakingSawtoothFailsOnItsEnvelope() {
-        for (int phase = 0; phase < 20; phase++) {
-            // 30-minute soak: a window of 8 minutes, sampled every 5 s; 40% more over it
-            Trend.Verdict slow = onEnvelope(sawtooth(phase, 0.4, 300, 480, 0, 5, 1800), 300, 780);
-            assertThat(slow.levels()).as("phase %d: %s", phase, slow.describe()).isFalse();
-            // 3-minute soak: a window of 56 s resolves only a steep rise, here 2.5 times the level
-            Trend.Verdict steep = onEnvelope(sawtooth(phase, 1.5, 48, 56, 0, 2, 240), 48, 104);
-            assertThat(steep.levels()).as("phase %d: %s", phase, steep.describe()).isFalse();
+    void aLeakingSawtoothFailsOnItsLowerEnvelope() {
+        for (long seed = 1; seed <= 10; seed++) {
+            for (int phase = 0; phase < 5; phase++) {
+                // 30-minute soak: a window of 8 minutes, sampled every 5 s; 40% more over it
+                Trend.Verdict slow = onTroughs(sawtooth(seed, phase, 0.4, 300, 480, 5, 1800), 300, 780);
+                assertThat(slow.levels()).as("seed %d, phase %d: %s", seed, phase, slow.describe()).isFalse();
+                // 3-minute soak: a window of 56 s resolves only a steep rise, here 2.5 times the level
+                Trend.Verdict steep = onTroughs(sawtooth(seed, phase, 1.5, 48, 56, 2, 240), 48, 104);
+                assertThat(steep.levels()).as("seed %d, phase %d: %s", seed, phase, steep.describe()).isFalse();
+            }
         }
     }
 
     @Test
-    void theEnvelopeStaysInsideItsWindowAndLeavesOutWhatWasNotMeasured() {
+    void theEnvelopesStayInsideTheirWindowAndLeaveOutWhatWasNotMeasured() {
         double[] t = {0, 1, 2, 3, 4, 5};
         double[] y = {9, Double.NaN, 5, Double.NaN, 4, 9};
-        double[] e = Trend.envelope(t, y, 1.5, 1, 4);
-        assertThat(e[0]).as("before the window").isNaN();
-        assertThat(e[5]).as("after the window").isNaN();
-        assertThat(new double[]{e[1], e[2], e[3], e[4]}).containsExactly(new double[]{5, 5, 5, 4}, within(0.0));
+        double[] low = Trend.lowerEnvelope(t, y, 1.5, 1, 4);
+        double[] high = Trend.upperEnvelope(t, y, 1.5, 1, 4);
+        for (double[] e : new double[][]{low, high}) {
+            assertThat(e[0]).as("before the window").isNaN();
+            assertThat(e[5]).as("after the window").isNaN();
+        }
+        assertThat(new double[]{low[1], low[2], low[3], low[4]}).containsExactly(new double[]{5, 5, 4, 4}, within(0.0));
+        assertThat(new double[]{high[1], high[2], high[3], high[4]}).containsExactly(new double[]{5, 5, 5, 4}, within(0.0));
     }
 
     @Test
