@@ -89,10 +89,34 @@ final class KafkaProcess implements AutoCloseable {
         }
     }
 
+    /** Where ports are looked for: below Linux's default ephemeral range (32768-60999). */
+    private static final int PORTS_FROM = 20_000;
+    private static final int PORTS_TO = 32_000;
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now, for a process started later. Not from the ephemeral range that
+     * {@code new ServerSocket(0)} draws from: between this call and the process binding it, any
+     * port-0 bind or outgoing connection of this machine may take an ephemeral port, and one CI run
+     * lost its JobManager that way (its own blob server or a Kafka client took the REST port in the
+     * seconds the JVM needed to start). Below that range nothing is handed out implicitly; a port is
+     * also never handed out twice by this JVM, since the first may not be bound yet.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.SplittableRandom rng = new java.util.SplittableRandom();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = PORTS_FROM + rng.nextInt(PORTS_TO - PORTS_FROM);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IOException("no free port between " + PORTS_FROM + " and " + PORTS_TO + " after 1000 tries");
     }
 
     static void deleteRecursively(Path dir) throws IOException {
