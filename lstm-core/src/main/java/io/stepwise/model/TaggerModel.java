@@ -449,8 +449,8 @@ public final class TaggerModel extends Model {
         private final CharEncoder.Reader reader = chars == null ? null : chars.newReader();
         private final Map<String, float[]> cache = charCache.get();
 
-        /** Writes the word's input to {@code x[off ..]} and returns its vocabulary index, -1 for none. */
-        int write(String word, float[] x, int off) {
+        /** Writes the word's input to {@code x[off ..]}. */
+        void write(String word, float[] x, int off) {
             int id = wordIndex(word);
             if (id < 0) {
                 java.util.Arrays.fill(x, off, off + embeddingDim(), 0f);
@@ -465,7 +465,6 @@ public final class TaggerModel extends Model {
                     reader.encode(word, x, off + embeddingDim());
                 }
             }
-            return id;
         }
     }
 
