@@ -65,7 +65,7 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
     private transient PendingElements pending;
     private transient RecordingAlignment alignment;
     private transient InternalTimerService<VoidNamespace> timers;
-    private transient org.apache.flink.api.common.state.ValueState<StreamState> streams;
+    private transient StreamStates streams;
     private transient StreamSteps steps;
     private transient InferenceMetrics metrics;
     private transient List<StreamSteps.Arrival> batch;
@@ -95,7 +95,7 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
             LOG.warn("model versions are not authenticated: whoever can write to the model topic can replace the model served "
                     + "(give --trusted-keys to accept only signed versions)");
         }
-        streams = getRuntimeContext().getState(STREAM);
+        streams = new StreamStates(getRuntimeContext().getState(STREAM), getKeyedStateBackend());
         pending = new PendingElements(getRuntimeContext().getListState(PendingElements.STATE), settings.maxPendingPerStream());
         alignment = new RecordingAlignment(getRuntimeContext().getListState(RecordingAlignment.STATE));
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
@@ -248,7 +248,7 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
     /** Idle expiry: one timer per stream, moved forward lazily instead of on every element. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        StreamState s = streams.value();
+        StreamState s = streams.read();
         long timestamp = timer.getTimestamp();
         if (s == null || s.expiryTimer != timestamp) {
             return;
@@ -272,7 +272,7 @@ public final class RunningInference extends AbstractStreamOperator<KeyedJson>
         } else {
             s.expiryTimer = idleUntil;
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, idleUntil);
-            streams.update(s);
+            streams.changed(s, true);
         }
     }
 

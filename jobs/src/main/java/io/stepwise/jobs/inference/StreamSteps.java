@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 
@@ -54,7 +53,7 @@ final class StreamSteps {
 
     private final ServingSettings settings;
     private final ModelVersions versions;
-    private final ValueState<StreamState> state;
+    private final StreamStates state;
     private final InternalTimerService<VoidNamespace> timers;
     private final Keys keys;
     private final Emitter out;
@@ -64,7 +63,7 @@ final class StreamSteps {
     private StreamState[] states = new StreamState[0];
     private List<Result>[] results = newResults(0);
 
-    StreamSteps(ServingSettings settings, ModelVersions versions, ValueState<StreamState> state,
+    StreamSteps(ServingSettings settings, ModelVersions versions, StreamStates state,
                 InternalTimerService<VoidNamespace> timers, Keys keys, Emitter out, InferenceMetrics metrics) {
         this.settings = settings;
         this.versions = versions;
@@ -139,7 +138,7 @@ final class StreamSteps {
     private Step prepare(Arrival a) throws Exception {
         SourcedElement in = a.element();
         Element e = in.element();
-        StreamState s = state.value();
+        StreamState s = state.read();
         if (e.seq() != null && s != null && e.seq() <= s.lastSeq) {
             metrics.duplicates.inc();
             return null;
@@ -252,7 +251,7 @@ final class StreamSteps {
             s.expiryTimer = now + settings.idleTimeout().toMillis();
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, s.expiryTimer);
         }
-        state.update(s);
+        state.changed(s, !step.fresh());
         emit(rs, step.arrival().timestamp());
     }
 
