@@ -422,6 +422,53 @@ public final class StepKernel {
     }
 
     /**
+     * {@code y[yOff + r] = bias[r] + dot(w row r, x)} for the {@code rows} rows of {@code w} (each
+     * {@code n} long, from {@code wOff}): a small Linear layer's row, as a tagger's head computes it.
+     * Four rows at a time share each load of {@code x} and run four independent chains of multiply-adds
+     * where {@link #dot} runs one; each row still adds its terms in {@link #dot}'s order, so every
+     * output has {@link #dot}'s bits.
+     */
+    public static void rowDots(float[] w, int wOff, int rows, int n, float[] x, int xOff, float[] bias, float[] y, int yOff) {
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            int w0 = wOff + r * n;
+            int w1 = w0 + n;
+            int w2 = w1 + n;
+            int w3 = w2 + n;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            int j = 0;
+            for (; j + L <= n; j += L) {
+                FloatVector xv = FloatVector.fromArray(S, x, xOff + j);
+                a0 = FloatVector.fromArray(S, w, w0 + j).fma(xv, a0);
+                a1 = FloatVector.fromArray(S, w, w1 + j).fma(xv, a1);
+                a2 = FloatVector.fromArray(S, w, w2 + j).fma(xv, a2);
+                a3 = FloatVector.fromArray(S, w, w3 + j).fma(xv, a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            float s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD);
+            float s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (; j < n; j++) {
+                float xj = x[xOff + j];
+                s0 = Math.fma(w[w0 + j], xj, s0);
+                s1 = Math.fma(w[w1 + j], xj, s1);
+                s2 = Math.fma(w[w2 + j], xj, s2);
+                s3 = Math.fma(w[w3 + j], xj, s3);
+            }
+            y[yOff + r] = bias[r] + s0;
+            y[yOff + r + 1] = bias[r + 1] + s1;
+            y[yOff + r + 2] = bias[r + 2] + s2;
+            y[yOff + r + 3] = bias[r + 3] + s3;
+        }
+        for (; r < rows; r++) {
+            y[yOff + r] = bias[r] + dot(w, wOff + r * n, x, xOff, n);
+        }
+    }
+
+    /**
      * The training form of {@link #gates}: activates the pre-activations {@code z} in place (so that
      * {@code z} then holds i, f, g, o for the backward pass) and writes the new cell state, its tanh
      * and the new hidden state into separate arrays, keeping {@code cPrev} for the backward pass.

@@ -58,11 +58,7 @@ public final class Linear {
 
     /** One row, for the streaming path: {@code y[0..out) = x[xOff..xOff+in) W^T + b}. */
     public void forwardRow(float[] x, int xOff, float[] y) {
-        float[] w = weight.data();
-        float[] b = bias.data();
-        for (int o = 0; o < out; o++) {
-            y[o] = b[o] + StepKernel.dot(w, o * in, x, xOff, in);
-        }
+        StepKernel.rowDots(weight.data(), 0, out, in, x, xOff, bias.data(), y, 0);
     }
 
     /** Adds the gradients of W and b and returns {@code dx[n][in]}. */
