@@ -55,10 +55,14 @@ public final class PipelineBenchmark {
                 sut.start();
                 // the job's step counters where the steady window starts, and where it ends
                 StepCostReporter.StepCounts[] warm = new StepCostReporter.StepCounts[1];
+                CpuMark[] warmCpu = new CpuMark[1];
                 try (PhaseProgress bar = new PhaseProgress(err, label + " throughput", settings.elements(), "results")) {
-                    awaitResults(label, ledger, reader, sut, bar, 0, (long) (settings.elements() * SteadyRate.WARM_UP),
-                            () -> warm[0] = sut.stepCounts());
+                    awaitResults(label, ledger, reader, sut, bar, 0, (long) (settings.elements() * SteadyRate.WARM_UP), () -> {
+                        warm[0] = sut.stepCounts();
+                        warmCpu[0] = CpuMark.now(ledger.answered());
+                    });
                 }
+                double cpuPerElement = warmCpu[0] == null ? Double.NaN : CpuMark.now(ledger.answered()).nanosPerElementSince(warmCpu[0]);
                 RowResult.StepCost step = stepCost(row, warm[0], sut.stepCounts());
                 double perSecond = reader.steady().perSecond();
                 double rate = settings.latencyRate() != null ? settings.latencyRate()
@@ -89,7 +93,7 @@ public final class PipelineBenchmark {
                 LatencyRecorder latency = reader.latency();
                 return new RowResult(row, delivery, perSecond, reader.steady().windowSeconds(), sent, latency.percentile(50),
                         latency.percentile(99), latency.max(), reader.written().percentile(50),
-                        reader.written().percentile(99), latency.count(), verdict.expected(), step);
+                        reader.written().percentile(99), cpuPerElement, latency.count(), verdict.expected(), step);
             }
         }
     }

@@ -11,7 +11,7 @@ import java.util.Locale;
  */
 public final class PipelineTable {
 
-    private static final String FORMAT = "%-3s %-38s %-14s %11s %7s %11s %9s %9s %9s %12s %12s%n";
+    private static final String FORMAT = "%-3s %-38s %-14s %11s %7s %9s %11s %9s %9s %9s %12s %12s%n";
 
     private PipelineTable() {
     }
@@ -27,13 +27,13 @@ public final class PipelineTable {
         double steadySeconds = STEADY_INTERVALS * checkpointInterval.toMillis() / 1000.0;
         boolean anyShort = false;
         StringBuilder s = new StringBuilder(setup).append('\n');
-        s.append(String.format(Locale.ROOT, FORMAT, "row", "system under test", "delivery", "elements/s", "window", "latency at", "p50", "p99",
+        s.append(String.format(Locale.ROOT, FORMAT, "row", "system under test", "delivery", "elements/s", "window", "CPU/el", "latency at", "p50", "p99",
                 "max", "written p50", "written p99"));
         for (RowResult r : rows) {
             boolean tooShort = r.window() < steadySeconds;
             anyShort |= tooShort;
             s.append(String.format(Locale.ROOT, FORMAT, r.row().letter(), r.row().title(), r.delivery().label(),
-                    rate(r.perSecond()) + (tooShort ? "*" : ""), seconds(r.window()), rate(r.latencyRate()) + "/s",
+                    rate(r.perSecond()) + (tooShort ? "*" : ""), seconds(r.window()), cpu(r.cpuNanos()), rate(r.latencyRate()) + "/s",
                     millis(r.p50()), millis(r.p99()), millis(r.max()), millis(r.writtenP50()),
                     millis(r.writtenP99())));
         }
@@ -44,6 +44,11 @@ public final class PipelineTable {
         s.append('\n');
         for (String line : ratios(rows)) {
             s.append(line).append('\n');
+        }
+        List<String> byCpu = cpuRatios(rows);
+        if (!byCpu.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "%nthe same ratios from the CPU per element (what they would be if every row were bound by the cores alone):%n"));
+            byCpu.forEach(line -> s.append(line).append('\n'));
         }
         List<String> steps = steps(rows);
         if (!steps.isEmpty()) {
@@ -62,6 +67,8 @@ public final class PipelineTable {
                   the row's elements/s); p50/p99/max: from an element's Kafka timestamp to its result being read by an
                   independent read_committed consumer, leaving out the elements sent in the phase's first 20%. Row f
                   (delay 2): to its tag at once; its final tag waits for two more words of the stream, as the load sends them.
+                CPU/el: the CPU time of the benchmark's whole JVM (broker, job or copy, reader) per element, over the same
+                  window as elements/s: what an element costs the machine, whatever else waits for a core.
                 written p50/p99: from an element's Kafka timestamp to its result being appended to the output topic, before
                   its transaction commits; the rest of the latency is the wait for the commit (the checkpoint interval)
                   and the reader's fetch. At-least-once, p99 against written p99 says whether the tail built up before
@@ -107,16 +114,48 @@ public final class PipelineTable {
         return out;
     }
 
+    /**
+     * The ratios of {@link #ratios} from the CPU per element instead of the rates: the bottom row's CPU
+     * per element over the top row's, where both were read.
+     */
+    static List<String> cpuRatios(List<RowResult> rows) {
+        List<String> out = new ArrayList<>();
+        out.add(cpuRatioLine("no-op / Kafka copy", rows, BenchRow.NO_OP, BenchRow.KAFKA_COPY));
+        out.add(cpuRatioLine("EWT tagger / no-op", rows, BenchRow.EWT, BenchRow.NO_OP));
+        out.add(cpuRatioLine("streaming / EWT", rows, BenchRow.STREAMING, BenchRow.EWT));
+        out.removeIf(String::isEmpty);
+        return out;
+    }
+
     private static String ratioLine(String name, String meaning, List<RowResult> rows, BenchRow top, BenchRow bottom) {
+        String s = pairs(rows, top, bottom, (t, b) -> t.perSecond() / b.perSecond());
+        return s.isEmpty() ? "" : String.format(Locale.ROOT, "%-20s%s   (elements/s; %s)", name + ":", s, meaning);
+    }
+
+    private static String cpuRatioLine(String name, List<RowResult> rows, BenchRow top, BenchRow bottom) {
+        String s = pairs(rows, top, bottom, (t, b) -> b.cpuNanos() / t.cpuNanos());
+        return s.isEmpty() ? "" : String.format(Locale.ROOT, "%-20s%s", name + ":", s);
+    }
+
+    /** {@code "  delivery ratio"} for every delivery where both rows ran and the ratio is a number. */
+    private static String pairs(List<RowResult> rows, BenchRow top, BenchRow bottom,
+                                java.util.function.ToDoubleBiFunction<RowResult, RowResult> ratio) {
         StringBuilder s = new StringBuilder();
         for (Delivery d : Delivery.values()) {
             RowResult t = find(rows, top, d);
             RowResult b = find(rows, bottom, d);
             if (t != null && b != null) {
-                s.append(String.format(Locale.ROOT, "  %s %.2f", d.label(), t.perSecond() / b.perSecond()));
+                double r = ratio.applyAsDouble(t, b);
+                if (!Double.isNaN(r)) {
+                    s.append(String.format(Locale.ROOT, "  %s %.2f", d.label(), r));
+                }
             }
         }
-        return s.isEmpty() ? "" : String.format(Locale.ROOT, "%-20s%s   (elements/s; %s)", name + ":", s, meaning);
+        return s.toString();
+    }
+
+    static String cpu(double nanos) {
+        return Double.isNaN(nanos) ? "n/a" : String.format(Locale.ROOT, "%.1f us", nanos / 1000);
     }
 
     private static RowResult find(List<RowResult> rows, BenchRow row, Delivery d) {

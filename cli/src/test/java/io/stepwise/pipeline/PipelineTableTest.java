@@ -10,22 +10,26 @@ import org.junit.jupiter.api.Test;
 class PipelineTableTest {
 
     private static RowResult row(BenchRow row, Delivery d, double perSecond, long p50) {
-        return new RowResult(row, d, perSecond, 24.5, perSecond / 2, p50, p50 * 2, p50 * 3, 12, p50 + 30, 1000, 5000, null);
+        return row(row, d, perSecond, p50, Double.NaN);
+    }
+
+    private static RowResult row(BenchRow row, Delivery d, double perSecond, long p50, double cpuNanos) {
+        return new RowResult(row, d, perSecond, 24.5, perSecond / 2, p50, p50 * 2, p50 * 3, 12, p50 + 30, cpuNanos, 1000, 5000, null);
     }
 
     @Test
     void eachRowIsOneLineWithItsFigures() {
         String table = PipelineTable.render("setup line", List.of(
-                row(BenchRow.KAFKA_COPY, Delivery.EXACTLY_ONCE, 100_000, 2600),
+                row(BenchRow.KAFKA_COPY, Delivery.EXACTLY_ONCE, 100_000, 2600, 9_250),
                 row(BenchRow.NO_OP, Delivery.EXACTLY_ONCE, 25_000, 2700)), Duration.ofSeconds(5));
 
         List<String> lines = table.lines().toList();
         assertThat(lines.get(0)).isEqualTo("setup line");
-        assertThat(lines.get(1)).startsWith("row").contains("elements/s", "window", "p50", "p99", "max", "written p50", "written p99");
+        assertThat(lines.get(1)).startsWith("row").contains("elements/s", "window", "CPU/el", "p50", "p99", "max", "written p50", "written p99");
         assertThat(lines.get(2).split("\\s{2,}")).containsExactly(
-                "a", "Kafka copy (consumer -> producer)", "exactly-once", "100,000", "24.5 s", "50,000/s", "2.60 s", "5.20 s", "7.80 s", "12 ms", "2.63 s");
+                "a", "Kafka copy (consumer -> producer)", "exactly-once", "100,000", "24.5 s", "9.3 us", "50,000/s", "2.60 s", "5.20 s", "7.80 s", "12 ms", "2.63 s");
         assertThat(lines.get(3).split("\\s{2,}")).containsExactly(
-                "b", "no-op tagger (emb 1, hidden 1)", "exactly-once", "25,000", "24.5 s", "12,500/s", "2.70 s", "5.40 s", "8.10 s", "12 ms", "2.73 s");
+                "b", "no-op tagger (emb 1, hidden 1)", "exactly-once", "25,000", "24.5 s", "n/a", "12,500/s", "2.70 s", "5.40 s", "8.10 s", "12 ms", "2.73 s");
         assertThat(table).contains("checked: every element of every row had exactly one result (10,000 elements).");
         // 24.5 s is more than 3 intervals of 5 s: steady, no mark
         assertThat(table).doesNotContain("*");
@@ -58,6 +62,24 @@ class PipelineTableTest {
     }
 
     @Test
+    void theCpuRatiosSetTheBottomRowsCpuPerElementOverTheTopRowsWhereBothWereRead() {
+        List<RowResult> rows = List.of(
+                row(BenchRow.KAFKA_COPY, Delivery.EXACTLY_ONCE, 80_000, 100, 4_000),
+                row(BenchRow.KAFKA_COPY, Delivery.AT_LEAST_ONCE, 100_000, 100, 3_000),
+                row(BenchRow.NO_OP, Delivery.EXACTLY_ONCE, 20_000, 100, 10_000),
+                row(BenchRow.NO_OP, Delivery.AT_LEAST_ONCE, 30_000, 100),
+                row(BenchRow.EWT, Delivery.EXACTLY_ONCE, 15_000, 100, 12_500));
+
+        // 4,000 / 10,000 ns; at-least-once the no-op's CPU was not read
+        assertThat(PipelineTable.cpuRatios(rows)).containsExactly(
+                "no-op / Kafka copy:   exactly-once 0.40",
+                "EWT tagger / no-op:   exactly-once 0.80");
+        assertThat(PipelineTable.render("setup", rows, Duration.ofSeconds(5)))
+                .contains("the same ratios from the CPU per element").contains("10.0 us").contains("12.5 us");
+        assertThat(PipelineTable.render("setup", rows.subList(3, 4), Duration.ofSeconds(5))).doesNotContain("the same ratios");
+    }
+
+    @Test
     void theStreamingTaggerIsSetAgainstTheEwtTaggerAndItsTagsAtOnceAreCounted() {
         List<RowResult> rows = List.of(
                 row(BenchRow.EWT, Delivery.AT_LEAST_ONCE, 40_000, 20),
@@ -78,7 +100,7 @@ class PipelineTableTest {
     @Test
     void theStepInTheJobIsSetBesideTheStepAloneForRowsThatStepAModel() {
         RowResult copy = row(BenchRow.KAFKA_COPY, Delivery.EXACTLY_ONCE, 80_000, 100);
-        RowResult ewt = new RowResult(BenchRow.EWT, Delivery.AT_LEAST_ONCE, 15_000, 24.5, 7500, 20, 40, 60, 12, 35, 1000, 5000,
+        RowResult ewt = new RowResult(BenchRow.EWT, Delivery.AT_LEAST_ONCE, 15_000, 24.5, 7500, 20, 40, 60, 12, 35, Double.NaN, 1000, 5000,
                 new RowResult.StepCost(3_300, 121.46, 2_200));
 
         assertThat(PipelineTable.steps(List.of(copy, ewt))).containsExactly(
