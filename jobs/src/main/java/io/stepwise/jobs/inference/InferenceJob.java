@@ -43,6 +43,10 @@ public final class InferenceJob {
     public static void wire(DataStream<RawRecord> elementRecords, DataStream<RawRecord> modelRecords, Sink<KeyedJson> results,
                             Sink<KeyedJson> deadLetters, DataStream<KeyedJson> sourceDeadLetters, ServingSettings settings,
                             byte[] initialModel, String prefix) {
+        // Every operator here hands on new, immutable records and keeps only what came over the
+        // network (fresh objects there, reuse or not), so chained operators may pass them on without
+        // Flink's defensive copy: the source's copy of each record for the parser was 6% of its thread.
+        elementRecords.getExecutionEnvironment().getConfig().enableObjectReuse();
         SingleOutputStreamOperator<SourcedElement> elements = elementRecords
                 .process(new ParseElements()).uid(prefix + "parse-elements").name(prefix + "parse elements");
         SingleOutputStreamOperator<ModelAnnouncement> announcements = modelRecords
