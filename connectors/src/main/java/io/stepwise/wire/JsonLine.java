@@ -14,6 +14,8 @@ final class JsonLine {
 
     private final StringBuilder s = new StringBuilder(160).append('{');
     private boolean first = true;
+    /** Whether the closing brace is written: the line is read once, at its end. */
+    private boolean closed;
 
     private StringBuilder name(String name) {
         if (!first) {
@@ -24,8 +26,28 @@ final class JsonLine {
     }
 
     JsonLine text(String name, String value) {
-        name(name).append('"').append(ESCAPE.quoteAsString(value)).append('"');
+        name(name).append('"');
+        if (plain(value)) {
+            s.append(value);
+        } else {
+            s.append(ESCAPE.quoteAsString(value));
+        }
+        s.append('"');
         return this;
+    }
+
+    /**
+     * Whether JSON leaves {@code value} as it is (no control character, quote or backslash), as a
+     * stream id, a word and a tag nearly always are: then it is appended without the escaped copy.
+     */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     JsonLine number(String name, long value) {
@@ -55,6 +77,10 @@ final class JsonLine {
 
     @Override
     public String toString() {
-        return s + "}";
+        if (!closed) {
+            s.append('}');
+            closed = true;
+        }
+        return s.toString();
     }
 }

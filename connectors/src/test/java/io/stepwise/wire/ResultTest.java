@@ -43,6 +43,23 @@ class ResultTest {
         }
     }
 
+    /** Every character of the first 12,288 code units, alone and inside a word, as Jackson escapes it (or leaves it). */
+    @Test
+    void everyCharacterIsEscapedAsJacksonEscapesIt() {
+        for (char c = 0; c < 0x3000; c++) {
+            for (String token : List.of(String.valueOf(c), "ab" + c + "cd")) {
+                Result.Tag t = new Result.Tag(token, null, null, token, "X", 0.5f, "m", 1);
+                ObjectNode o = head(token, null, null);
+                o.put("token", token);
+                o.put("tag", "X");
+                o.put("p", 0.5f);
+                o.put("model", "m");
+                o.put("version", 1);
+                assertThat(t.toJson()).as("U+%04X", (int) c).isEqualTo(o.toString());
+            }
+        }
+    }
+
     @Test
     void aSumIsWrittenAsJacksonsTreeWouldWriteItWithOptionalFieldsLeftOut() {
         SplittableRandom rng = new SplittableRandom(5);
