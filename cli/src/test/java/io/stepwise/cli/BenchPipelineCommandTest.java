@@ -37,8 +37,10 @@ class BenchPipelineCommandTest {
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).contains("2,000 elements per row from 50 interleaved streams", "checkpoints every 500ms",
                 "job options --idle-timeout 1h");
-        // a row: letter, system, delivery, elements/s, its window, the latency phase's rate, p50, p99, max, written p50, p99
-        Pattern row = Pattern.compile("([ab])\\s+(.+?)\\s{2,}(exactly-once|at-least-once)\\s+([\\d,]+)\\*?\\s+[\\d.]+ s\\s+([\\d,]+)/s"
+        // a row: letter, system, delivery, elements/s, its window, CPU per element (n/a where the window held no
+        // second reading), the latency phase's rate, p50, p99, max, written p50, p99
+        Pattern row = Pattern.compile("([ab])\\s+(.+?)\\s{2,}(exactly-once|at-least-once)\\s+([\\d,]+)\\*?\\s+[\\d.]+ s"
+                + "\\s+(?:n/a|[\\d.]+ us)\\s+([\\d,]+)/s"
                 + "(\\s+[\\d.]+ m?s){5}");
         List<String> rows = lines.stream().filter(l -> row.matcher(l).matches()).toList();
         assertThat(rows).as(r.out()).hasSize(4);
