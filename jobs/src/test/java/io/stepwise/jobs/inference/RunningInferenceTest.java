@@ -24,12 +24,15 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.CheckpointOptions;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.memory.MemCheckpointStreamFactory;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.OperatorSnapshotFinalizer;
 import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The keyed operator on Flink's keyed broadcast operator test harness: real keyed and broadcast
@@ -570,6 +573,29 @@ class RunningInferenceTest {
         all.addAll(results());
         SourcedElement[] everything = {first[0], first[1], first[2], second[0], second[1]};
         assertSameResults(all, unbatchedResults(m, everything));
+    }
+
+    /**
+     * Each stream's state advances on either state backend the job runs on: on the heap backend the
+     * step's changes in place are the state; on RocksDB, which hands out copies, they must be written
+     * back ({@link StreamStates}). The exact running sum lives in the state, so a lost write shows.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void everyStreamsStateAdvancesOnEitherStateBackend(String backend) throws Exception {
+        SumModel m = sum(1, 6, 3);
+        SourcedElement[] es = {value("a", 1, 10), value("b", 1, -4), value("a", 2, 20), value("b", 2, 5), value("a", 3, 30),
+            end("b", 3), value("b", 4, 7)};
+        harness = harness(unbatched().build(), m);
+        if (backend.equals("rocksdb")) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
+        harness.open();
+        send(es);
+
+        List<JsonNode> out = results();
+        assertThat(out.stream().map(r -> r.get("exact").asDouble())).containsExactly(10.0, -4.0, 30.0, 1.0, 60.0, 7.0);
+        assertSameResults(out, unbatchedResults(m, es));
     }
 
     /**
