@@ -14,6 +14,7 @@ import io.stepwise.tensor.Gemm;
 import io.stepwise.tensor.ParameterSet;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -307,7 +308,8 @@ public final class TaggerModel extends Model {
      * The character encodings of the words a model knows, computed once when a version is first
      * stepped, so that only unknown words pay for the character encoder per element. With
      * lower-cased lookup the vocabulary holds lower-case forms; their capitalised forms (sentence
-     * starts, names) are cached too.
+     * starts, names) are cached too. The map keeps {@link #writtenForms}' order, most frequent first,
+     * which is the order {@link KnownWordGates} gives out its rows in.
      */
     private final class CharCache {
         private volatile Map<String, float[]> encodings;
@@ -331,7 +333,7 @@ public final class TaggerModel extends Model {
             }
             CharEncoder.Reader reader = chars.newReader();
             List<String> forms = writtenForms();
-            Map<String, float[]> m = new HashMap<>(forms.size() * 2);
+            Map<String, float[]> m = new LinkedHashMap<>(forms.size() * 2);
             for (String w : forms) {
                 float[] e = new float[chars.dim()];
                 reader.encode(w, e, 0);
@@ -400,17 +402,17 @@ public final class TaggerModel extends Model {
                 return new GateTable(packed().leadingInputGates(embedding.weight().data(), rows, embeddingDim()), rows,
                         embeddingDim(), null);
             }
-            Map<String, float[]> encodings = charCache.get();
-            List<String> forms = writtenForms();
-            int rows = Math.min(forms.size(), cap);
+            Map<String, float[]> encodings = charCache.get(); // the written forms, most frequent first
+            int rows = Math.min(encodings.size(), cap);
             int in = lstmConfig().inputSize();
             float[] inputs = new float[Math.multiplyExact(rows, in)];
             Map<String, Integer> byForm = new HashMap<>(rows * 2);
+            java.util.Iterator<Map.Entry<String, float[]>> forms = encodings.entrySet().iterator();
             for (int r = 0; r < rows; r++) {
-                String form = forms.get(r);
-                embedding.lookup(wordIndex(form), inputs, r * in);
-                System.arraycopy(encodings.get(form), 0, inputs, r * in + embeddingDim(), chars.dim());
-                byForm.put(form, r);
+                Map.Entry<String, float[]> form = forms.next();
+                embedding.lookup(wordIndex(form.getKey()), inputs, r * in);
+                System.arraycopy(form.getValue(), 0, inputs, r * in + embeddingDim(), chars.dim());
+                byForm.put(form.getKey(), r);
             }
             return new GateTable(packed().leadingInputGates(inputs, rows, in), rows, in, byForm);
         }
