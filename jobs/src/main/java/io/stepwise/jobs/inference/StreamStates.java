@@ -45,9 +45,4 @@ final class StreamStates {
     void clear() {
         state.clear();
     }
-
-    /** Whether changes in place reach the backend without a write back (the heap backend). */
-    boolean sharedWithBackend() {
-        return sharedWithBackend;
-    }
 }
