@@ -103,14 +103,25 @@ public final class PipelineTable {
         return String.format(Locale.ROOT, "%.2f us", nanos / 1000);
     }
 
+    /** A ratio the targets use: the top row's rate over the bottom row's, and what it tells. */
+    private record Comparison(String name, String meaning, BenchRow top, BenchRow bottom) {
+    }
+
+    private static final List<Comparison> COMPARISONS = List.of(
+            new Comparison("no-op / Kafka copy", "the pipeline's share of what Kafka alone moves", BenchRow.NO_OP, BenchRow.KAFKA_COPY),
+            new Comparison("EWT tagger / no-op", "what the EWT-size model leaves of the pipeline's ceiling", BenchRow.EWT, BenchRow.NO_OP),
+            new Comparison("streaming / EWT", "what character features and two results per word cost beside it", BenchRow.STREAMING,
+                    BenchRow.EWT));
+
     /** The ratios the targets use, per delivery, where both rows ran. */
     static List<String> ratios(List<RowResult> rows) {
         List<String> out = new ArrayList<>();
-        out.add(ratioLine("no-op / Kafka copy", "the pipeline's share of what Kafka alone moves", rows, BenchRow.NO_OP, BenchRow.KAFKA_COPY));
-        out.add(ratioLine("EWT tagger / no-op", "what the EWT-size model leaves of the pipeline's ceiling", rows, BenchRow.EWT, BenchRow.NO_OP));
-        out.add(ratioLine("streaming / EWT", "what character features and two results per word cost beside it", rows,
-                BenchRow.STREAMING, BenchRow.EWT));
-        out.removeIf(String::isEmpty);
+        for (Comparison c : COMPARISONS) {
+            String s = pairs(rows, c.top(), c.bottom(), (t, b) -> t.perSecond() / b.perSecond());
+            if (!s.isEmpty()) {
+                out.add(String.format(Locale.ROOT, "%-20s%s   (elements/s; %s)", c.name() + ":", s, c.meaning()));
+            }
+        }
         return out;
     }
 
@@ -120,21 +131,13 @@ public final class PipelineTable {
      */
     static List<String> cpuRatios(List<RowResult> rows) {
         List<String> out = new ArrayList<>();
-        out.add(cpuRatioLine("no-op / Kafka copy", rows, BenchRow.NO_OP, BenchRow.KAFKA_COPY));
-        out.add(cpuRatioLine("EWT tagger / no-op", rows, BenchRow.EWT, BenchRow.NO_OP));
-        out.add(cpuRatioLine("streaming / EWT", rows, BenchRow.STREAMING, BenchRow.EWT));
-        out.removeIf(String::isEmpty);
+        for (Comparison c : COMPARISONS) {
+            String s = pairs(rows, c.top(), c.bottom(), (t, b) -> b.cpuNanos() / t.cpuNanos());
+            if (!s.isEmpty()) {
+                out.add(String.format(Locale.ROOT, "%-20s%s", c.name() + ":", s));
+            }
+        }
         return out;
-    }
-
-    private static String ratioLine(String name, String meaning, List<RowResult> rows, BenchRow top, BenchRow bottom) {
-        String s = pairs(rows, top, bottom, (t, b) -> t.perSecond() / b.perSecond());
-        return s.isEmpty() ? "" : String.format(Locale.ROOT, "%-20s%s   (elements/s; %s)", name + ":", s, meaning);
-    }
-
-    private static String cpuRatioLine(String name, List<RowResult> rows, BenchRow top, BenchRow bottom) {
-        String s = pairs(rows, top, bottom, (t, b) -> b.cpuNanos() / t.cpuNanos());
-        return s.isEmpty() ? "" : String.format(Locale.ROOT, "%-20s%s", name + ":", s);
     }
 
     /** {@code "  delivery ratio"} for every delivery where both rows ran and the ratio is a number. */
